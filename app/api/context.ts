@@ -1,0 +1,17 @@
+import type { Config } from '../config/load-config.ts';
+import type { EngineConnection } from '../engine/engine-connection.ts';
+import type { EventBus } from '../events/bus.ts';
+import type { Logger } from '../log.ts';
+import type { Store } from '../store/store.ts';
+
+/** What the HTTP layer may use. Built by main.ts; routes never construct services themselves. */
+export interface AppContext {
+  readonly version: string;
+  readonly startedAt: Date;
+  readonly config: Config;
+  readonly store: Store;
+  readonly bus: EventBus;
+  readonly logger: Logger;
+  /** Engine connections by watcher name. */
+  readonly engines: ReadonlyMap<string, EngineConnection>;
+}

@@ -1,0 +1,40 @@
+import express, { type Express } from 'express';
+import { pinoHttp } from 'pino-http';
+import type { AppContext } from './context.ts';
+import { errorHandler, notFoundHandler } from './middleware/errors.ts';
+import { buildOpenApiDocument } from './openapi.ts';
+import { RouteRegistry } from './route-registry.ts';
+import { routeModules } from './routes/index.ts';
+
+/** Builds the Express application: middleware, every route module, the OpenAPI document, errors. */
+export function createApp(context: AppContext): { app: Express; registry: RouteRegistry } {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.use(
+    pinoHttp({
+      logger: context.logger,
+      // Health probes and event streams would drown the log.
+      autoLogging: { ignore: (req) => req.url === '/health' || (req.url ?? '').includes('/stream') || (req.url ?? '').includes('/events') },
+      customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'debug'),
+      serializers: {
+        req: (req: { method: string; url: string }) => ({ method: req.method, url: req.url }),
+        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+      },
+    }),
+  );
+  app.use(express.json({ limit: context.config.server.bodyLimitBytes, strict: true }));
+
+  const router = express.Router();
+  const registry = new RouteRegistry(router);
+  for (const register of routeModules) register(registry, context);
+  const openapi = buildOpenApiDocument(registry, { version: context.version });
+  router.get('/api/v1/openapi.json', (_req, res) => {
+    res.json(openapi);
+  });
+  app.use(router);
+
+  app.use(notFoundHandler);
+  app.use(errorHandler(context.logger));
+  return { app, registry };
+}

@@ -1,0 +1,103 @@
+import { ConfigError } from './config-error.ts';
+import {
+  booleanSetting,
+  integerSetting,
+  stringSetting,
+  enumSetting,
+  parseTable,
+  urlSetting,
+  type SettingTable,
+} from './setting.ts';
+
+/** A group of variables sharing a prefix, e.g. DD_WATCHER_{NAME}_{KEY}. */
+export interface RawGroup {
+  readonly kind: string;
+  readonly name: string;
+  readonly prefix: string;
+  readonly values: Map<string, string>;
+}
+
+const NAME_PATTERN = /^[A-Z0-9-]{1,64}$/;
+
+/**
+ * Collects `DD_{KIND}_{[TYPE_]NAME}_{KEY}` variables into groups. Names are one segment
+ * (letters, digits, dashes), keys are the rest, lower-cased.
+ */
+export function collectGroups(env: Map<string, string>, kind: string, typed: boolean): RawGroup[] {
+  const start = `DD_${kind}_`;
+  const groups = new Map<string, RawGroup>();
+  for (const [variable, value] of env) {
+    if (!variable.startsWith(start)) continue;
+    const parts = variable.slice(start.length).split('_');
+    const headLength = typed ? 2 : 1;
+    if (parts.length <= headLength) {
+      throw new ConfigError(variable, 'is incomplete', `${start}${typed ? '{TYPE}_' : ''}{NAME}_{KEY}`);
+    }
+    const head = parts.slice(0, headLength);
+    for (const segment of head) {
+      if (!NAME_PATTERN.test(segment)) {
+        throw new ConfigError(variable, `'${segment}' is not a valid name`, 'letters, digits or dashes');
+      }
+    }
+    const prefix = `${start}${head.join('_')}_`;
+    const key = parts.slice(headLength).join('_').toLowerCase();
+    const name = head.join('.').toLowerCase();
+    let group = groups.get(prefix);
+    if (!group) {
+      group = { kind: kind.toLowerCase(), name, prefix, values: new Map() };
+      groups.set(prefix, group);
+    }
+    group.values.set(key, value);
+  }
+  return [...groups.values()];
+}
+
+/** Parses a group against its table; returns the parsed values and the keys it did not know. */
+export function parseGroup<S extends SettingTable>(group: RawGroup, table: S) {
+  const values = parseTable((key) => `${group.prefix}${key.toUpperCase()}`, table, (key) => group.values.get(key));
+  const unknownKeys = [...group.values.keys()].filter((key) => !(key in table)).map((k) => `${group.prefix}${k.toUpperCase()}`);
+  return { values, unknownKeys };
+}
+
+export const watcherSettings = {
+  socket: stringSetting('Path of the engine unix socket.'),
+  host: stringSetting('Host name or address of a remote engine (TCP).'),
+  port: integerSetting('TCP port of a remote engine.', 1, 65535),
+  protocol: enumSetting('Protocol of a remote engine.', ['http', 'https']),
+  cafile: stringSetting('CA certificate (PEM) that signed the engine certificate.'),
+  certfile: stringSetting('Client certificate (PEM) for TLS client authentication.'),
+  keyfile: stringSetting('Client private key (PEM) for TLS client authentication.', { secret: true }),
+  cron: stringSetting('Cron expression of the watch schedule.', { defaultValue: '0 */6 * * *' }),
+  jitter: integerSetting('Random delay in seconds added before each scheduled run.', 0, 3600, 60),
+  watchbydefault: booleanSetting('Watch containers without a dd.watch label.', true),
+  watchall: booleanSetting('Also watch stopped containers.', false),
+  watchevents: booleanSetting('Follow the engine event stream between runs.', true),
+  watchatstart: booleanSetting('Run a watch as soon as dockdeck starts.', true),
+} satisfies SettingTable;
+
+export const registrySettings = {
+  url: urlSetting('Registry base URL (custom registries; overrides a provider default).'),
+  login: stringSetting('User name for the registry.'),
+  password: stringSetting('Password for the registry.', { secret: true }),
+  token: stringSetting('Bearer token (or access token) for the registry.', { secret: true }),
+  cafile: stringSetting('CA certificate (PEM) for a registry with a private CA.'),
+  insecure: booleanSetting('Skip TLS certificate verification (never for public registries).', false),
+  region: stringSetting('Cloud region (ECR).'),
+  accesskeyid: stringSetting('Access key id (ECR).'),
+  secretaccesskey: stringSetting('Secret access key (ECR).', { secret: true }),
+  maxrequests: integerSetting('Request budget per watch cycle for this registry.', 1, 100000, 1000),
+} satisfies SettingTable;
+
+export const authBasicSettings = {
+  user: stringSetting('User name.'),
+  hash: stringSetting('Password hash (argon2, bcrypt or scrypt).', { secret: true }),
+} satisfies SettingTable;
+
+export const agentSettings = {
+  host: stringSetting('Host of the agent.'),
+  port: integerSetting('Port of the agent.', 1, 65535, 3000),
+  secret: stringSetting('Shared secret.', { secret: true }),
+  cafile: stringSetting('CA certificate (PEM) for the agent.'),
+  certfile: stringSetting('Client certificate (PEM).'),
+  keyfile: stringSetting('Client key (PEM).', { secret: true }),
+} satisfies SettingTable;

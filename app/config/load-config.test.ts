@@ -1,0 +1,65 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigError } from './config-error.ts';
+import { loadConfig } from './load-config.ts';
+
+describe('loadConfig', () => {
+  it('gives the embedded defaults with an empty environment', () => {
+    const config = loadConfig({});
+    expect(config.server.port).toBe(3000);
+    expect(config.store.path).toBe('./store');
+    expect(config.ui.maturityThresholdDays).toBe(7);
+    expect(config.watchers).toEqual([expect.objectContaining({ name: 'local', socket: '/var/run/docker.sock', cron: '0 */6 * * *' })]);
+  });
+
+  it('names the variable, the problem and the expected form for a bad port', () => {
+    expect(() => loadConfig({ DD_SERVER_PORT: 'abc' })).toThrow(ConfigError);
+    expect(() => loadConfig({ DD_SERVER_PORT: 'abc' })).toThrow("DD_SERVER_PORT: 'abc' is not valid; expected an integer from 1 to 65535");
+    expect(() => loadConfig({ DD_SERVER_PORT: '70000' })).toThrow('DD_SERVER_PORT');
+  });
+
+  it('reads DD_X__FILE secrets and names the variable when the file is unreadable', () => {
+    const folder = mkdtempSync(join(tmpdir(), 'dd-config-'));
+    writeFileSync(join(folder, 'port'), '4123\n');
+    expect(loadConfig({ DD_SERVER_PORT__FILE: join(folder, 'port') }).server.port).toBe(4123);
+    expect(() => loadConfig({ DD_SERVER_PORT__FILE: join(folder, 'missing') })).toThrow(/DD_SERVER_PORT__FILE: cannot read file .*ENOENT/);
+  });
+
+  it('warns about unknown DD_ variables with a suggestion', () => {
+    const config = loadConfig({ DD_SERVER_PROT: '3000', DD_WATCHER_LOCAL_CRONN: '* * * * *' });
+    expect(config.warnings).toContain('Unknown variable DD_SERVER_PROT is ignored (did you mean DD_SERVER_PORT?)');
+    expect(config.warnings).toContain('Unknown variable DD_WATCHER_LOCAL_CRONN is ignored');
+  });
+
+  it('parses watcher groups and rejects a bad cron', () => {
+    const config = loadConfig({
+      DD_WATCHER_REMOTE_HOST: '127.0.0.1',
+      DD_WATCHER_REMOTE_PORT: '2376',
+      DD_WATCHER_REMOTE_PROTOCOL: 'https',
+      DD_WATCHER_REMOTE_WATCHALL: 'true',
+    });
+    expect(config.watchers).toEqual([
+      expect.objectContaining({ name: 'remote', host: '127.0.0.1', port: 2376, protocol: 'https', watchAll: true }),
+    ]);
+    expect(() => loadConfig({ DD_WATCHER_LOCAL_CRON: 'every day' })).toThrow(/DD_WATCHER_LOCAL_CRON: 'every day' is not a valid cron expression/);
+  });
+
+  it('uses DOCKER_HOST for the default watcher', () => {
+    expect(loadConfig({ DOCKER_HOST: 'tcp://127.0.0.1:2375' }).watchers[0]).toEqual(
+      expect.objectContaining({ name: 'local', host: '127.0.0.1', port: 2375 }),
+    );
+    expect(loadConfig({ DOCKER_HOST: 'unix:///run/docker.sock' }).watchers[0]).toEqual(expect.objectContaining({ socket: '/run/docker.sock' }));
+  });
+
+  it('parses registries and rejects unknown providers and a custom registry without URL', () => {
+    const config = loadConfig({ DD_REGISTRY_CUSTOM_LOCAL_URL: 'http://127.0.0.1:5000/', DD_REGISTRY_CUSTOM_LOCAL_PASSWORD: 's3cret' });
+    expect(config.registries).toEqual([expect.objectContaining({ provider: 'custom', name: 'local', url: 'http://127.0.0.1:5000', password: 's3cret' })]);
+    expect(() => loadConfig({ DD_REGISTRY_NOPE_X_URL: 'http://a' })).toThrow(/unknown registry provider 'nope'/);
+    expect(() => loadConfig({ DD_REGISTRY_CUSTOM_X_LOGIN: 'a' })).toThrow('DD_REGISTRY_CUSTOM_X_URL: is missing');
+  });
+
+  it('never echoes a secret value in an error', () => {
+    expect(() => loadConfig({ DD_REGISTRY_HUB_X_INSECURE: 'maybe', DD_REGISTRY_HUB_X_PASSWORD: '' })).toThrow("'maybe'");
+  });
+});

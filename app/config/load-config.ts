@@ -1,0 +1,234 @@
+import { ConfigError } from './config-error.ts';
+import { readEnvironment } from './env-source.ts';
+import {
+  agentSettings,
+  authBasicSettings,
+  collectGroups,
+  parseGroup,
+  registrySettings,
+  watcherSettings,
+  type RawGroup,
+} from './groups.ts';
+import { parseSetting, type Setting } from './setting.ts';
+import { globalSettings } from './settings.ts';
+import { validateCron } from './cron.ts';
+
+type Parsed<T extends Record<string, unknown>> = ReturnType<typeof parseGroup<T & Record<string, never>>>['values'];
+
+export interface WatcherConfig {
+  readonly name: string;
+  readonly socket?: string;
+  readonly host?: string;
+  readonly port?: number;
+  readonly protocol?: 'http' | 'https';
+  readonly cafile?: string;
+  readonly certfile?: string;
+  readonly keyfile?: string;
+  readonly cron: string;
+  readonly jitterSeconds: number;
+  readonly watchByDefault: boolean;
+  readonly watchAll: boolean;
+  readonly watchEvents: boolean;
+  readonly watchAtStart: boolean;
+}
+
+export interface RegistryConfig {
+  readonly provider: string;
+  readonly name: string;
+  readonly url?: string;
+  readonly login?: string;
+  readonly password?: string;
+  readonly token?: string;
+  readonly cafile?: string;
+  readonly insecure: boolean;
+  readonly region?: string;
+  readonly accessKeyId?: string;
+  readonly secretAccessKey?: string;
+  readonly maxRequests: number;
+}
+
+export interface Config {
+  readonly server: {
+    readonly port: number;
+    readonly address: string;
+    readonly publicUrl?: string;
+    readonly bodyLimitBytes: number;
+    readonly features: { readonly containerActions: boolean; readonly delete: boolean };
+    readonly tls?: { readonly cert: string; readonly key: string };
+  };
+  readonly store: { readonly path: string };
+  readonly log: { readonly level: string; readonly format: 'text' | 'json' };
+  readonly ui: { readonly maturityThresholdDays: number };
+  readonly stats: { readonly intervalSeconds: number };
+  readonly watch: { readonly concurrency: number };
+  readonly watchers: readonly WatcherConfig[];
+  readonly registries: readonly RegistryConfig[];
+  /** Raw trigger groups; each trigger provider validates its own keys. */
+  readonly triggers: readonly RawGroup[];
+  readonly auth: { readonly basic: readonly { name: string; user: string; hash: string }[] };
+  readonly agents: readonly RawGroup[];
+  /** Warnings to log once the logger exists (unknown variables, open API, …). */
+  readonly warnings: readonly string[];
+}
+
+export const REGISTRY_PROVIDERS = ['hub', 'ghcr', 'gitlab', 'quay', 'lscr', 'ecr', 'gcr', 'acr', 'custom'] as const;
+
+const GROUP_KINDS = ['WATCHER', 'REGISTRY', 'TRIGGER', 'AUTH', 'AGENT'];
+
+/** Reads and validates the whole configuration; throws ConfigError on the first bad value. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const raw = readEnvironment(env);
+  const warnings: string[] = [];
+  const globals = Object.fromEntries(
+    Object.entries(globalSettings).map(([name, setting]) => [name, parseSetting(name, setting as Setting<unknown>, raw.get(name))]),
+  ) as { [K in keyof typeof globalSettings]: unknown };
+  const g = globals as Record<string, unknown>;
+
+  for (const name of raw.keys()) {
+    if (name === 'DOCKER_HOST' || name in globalSettings) continue;
+    if (GROUP_KINDS.some((kind) => name.startsWith(`DD_${kind}_`))) continue;
+    warnings.push(`Unknown variable ${name} is ignored${suggest(name)}`);
+  }
+
+  const watchers = collectGroups(raw, 'WATCHER', false).map((group) => {
+    const { values, unknownKeys } = parseGroup(group, watcherSettings);
+    warnings.push(...unknownKeys.map((v) => `Unknown variable ${v} is ignored`));
+    validateCron(`${group.prefix}CRON`, values.cron ?? '0 */6 * * *');
+    if (values.host && values.socket) {
+      throw new ConfigError(`${group.prefix}HOST`, 'is set together with SOCKET', 'either HOST or SOCKET, not both');
+    }
+    return toWatcher(group.name, values);
+  });
+  if (watchers.length === 0) watchers.push(defaultLocalWatcher(raw.get('DOCKER_HOST')));
+
+  const registries = collectGroups(raw, 'REGISTRY', true).map((group) => {
+    const [provider = '', name = ''] = group.name.split('.');
+    if (!(REGISTRY_PROVIDERS as readonly string[]).includes(provider)) {
+      throw new ConfigError(`${group.prefix.slice(0, -1)}`, `unknown registry provider '${provider}'`, `one of ${REGISTRY_PROVIDERS.join(', ')}`);
+    }
+    const { values, unknownKeys } = parseGroup(group, registrySettings);
+    warnings.push(...unknownKeys.map((v) => `Unknown variable ${v} is ignored`));
+    if (provider === 'custom' && !values.url) {
+      throw new ConfigError(`${group.prefix}URL`, 'is missing', 'the URL of the custom registry');
+    }
+    return {
+      provider,
+      name,
+      url: values.url,
+      login: values.login,
+      password: values.password,
+      token: values.token,
+      cafile: values.cafile,
+      insecure: values.insecure ?? false,
+      region: values.region,
+      accessKeyId: values.accesskeyid,
+      secretAccessKey: values.secretaccesskey,
+      maxRequests: values.maxrequests ?? 1000,
+    } satisfies RegistryConfig;
+  });
+
+  const authGroups = collectGroups(raw, 'AUTH', true);
+  const basic = authGroups
+    .filter((group) => group.name.startsWith('basic.'))
+    .map((group) => {
+      const { values } = parseGroup(group, authBasicSettings);
+      if (!values.user || !values.hash) {
+        throw new ConfigError(`${group.prefix}${values.user ? 'HASH' : 'USER'}`, 'is missing', 'both USER and HASH');
+      }
+      return { name: group.name.split('.')[1] ?? '', user: values.user, hash: values.hash };
+    });
+  for (const agent of collectGroups(raw, 'AGENT', false)) parseGroup(agent, agentSettings);
+
+  const tlsEnabled = g.DD_SERVER_TLS_ENABLED as boolean;
+  const tlsCert = g.DD_SERVER_TLS_CERT as string | undefined;
+  const tlsKey = g.DD_SERVER_TLS_KEY as string | undefined;
+  if (tlsEnabled && (!tlsCert || !tlsKey)) {
+    throw new ConfigError(tlsCert ? 'DD_SERVER_TLS_KEY' : 'DD_SERVER_TLS_CERT', 'is missing while TLS is enabled', 'a path to a PEM file');
+  }
+
+  return {
+    server: {
+      port: g.DD_SERVER_PORT as number,
+      address: g.DD_SERVER_ADDRESS as string,
+      ...(g.DD_SERVER_PUBLICURL ? { publicUrl: g.DD_SERVER_PUBLICURL as string } : {}),
+      bodyLimitBytes: (g.DD_SERVER_BODY_LIMIT_KB as number) * 1024,
+      features: {
+        containerActions: g.DD_SERVER_FEATURE_CONTAINERACTIONS as boolean,
+        delete: g.DD_SERVER_FEATURE_DELETE as boolean,
+      },
+      ...(tlsEnabled && tlsCert && tlsKey ? { tls: { cert: tlsCert, key: tlsKey } } : {}),
+    },
+    store: { path: g.DD_STORE_PATH as string },
+    log: { level: g.DD_LOG_LEVEL as string, format: g.DD_LOG_FORMAT as 'text' | 'json' },
+    ui: { maturityThresholdDays: g.DD_UI_MATURITY_THRESHOLD_DAYS as number },
+    stats: { intervalSeconds: g.DD_STATS_INTERVAL as number },
+    watch: { concurrency: g.DD_WATCH_CONCURRENCY as number },
+    watchers,
+    registries,
+    triggers: collectGroups(raw, 'TRIGGER', true),
+    auth: { basic },
+    agents: collectGroups(raw, 'AGENT', false),
+    warnings,
+  };
+}
+
+function toWatcher(name: string, values: Parsed<typeof watcherSettings>): WatcherConfig {
+  return {
+    name,
+    ...(values.socket ? { socket: values.socket } : {}),
+    ...(values.host ? { host: values.host } : {}),
+    ...(values.port ? { port: values.port } : {}),
+    ...(values.protocol ? { protocol: values.protocol } : {}),
+    ...(values.cafile ? { cafile: values.cafile } : {}),
+    ...(values.certfile ? { certfile: values.certfile } : {}),
+    ...(values.keyfile ? { keyfile: values.keyfile } : {}),
+    cron: values.cron ?? '0 */6 * * *',
+    jitterSeconds: values.jitter ?? 60,
+    watchByDefault: values.watchbydefault ?? true,
+    watchAll: values.watchall ?? false,
+    watchEvents: values.watchevents ?? true,
+    watchAtStart: values.watchatstart ?? true,
+  };
+}
+
+/** With no watcher configured, `local` watches DOCKER_HOST or the default socket. */
+function defaultLocalWatcher(dockerHost: string | undefined): WatcherConfig {
+  const base = toWatcher('local', {} as Parsed<typeof watcherSettings>);
+  if (!dockerHost) return { ...base, socket: '/var/run/docker.sock' };
+  if (dockerHost.startsWith('unix://')) return { ...base, socket: dockerHost.slice('unix://'.length) };
+  let url: URL;
+  try {
+    url = new URL(dockerHost.replace(/^tcp:/, 'http:'));
+  } catch {
+    throw new ConfigError('DOCKER_HOST', `'${dockerHost}' is not valid`, 'unix:///path or tcp://host:port');
+  }
+  return { ...base, host: url.hostname, port: Number(url.port || 2375), protocol: 'http' };
+}
+
+/** "Did you mean" help for a mistyped fixed variable. */
+function suggest(name: string): string {
+  let best: string | undefined;
+  let bestDistance = 4;
+  for (const known of Object.keys(globalSettings)) {
+    const distance = levenshtein(name, known);
+    if (distance < bestDistance) {
+      best = known;
+      bestDistance = distance;
+    }
+  }
+  return best ? ` (did you mean ${best}?)` : '';
+}
+
+function levenshtein(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let previous = row[0]!;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const current = row[j]!;
+      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
+      previous = current;
+    }
+  }
+  return row[b.length]!;
+}

@@ -1,0 +1,29 @@
+import {
+  booleanSetting,
+  enumSetting,
+  integerSetting,
+  stringSetting,
+  urlSetting,
+  type SettingTable,
+} from './setting.ts';
+
+/** Every fixed DD_* variable, by its full name. Group variables (watchers, …) live in groups.ts. */
+export const globalSettings = {
+  DD_SERVER_PORT: integerSetting('Port of the HTTP API and web UI.', 1, 65535, 3000),
+  DD_SERVER_ADDRESS: stringSetting('Address the HTTP server binds to.', { defaultValue: '0.0.0.0' }),
+  DD_SERVER_PUBLICURL: urlSetting('Public URL of dockdeck, used for links and action buttons in notifications.'),
+  DD_SERVER_FEATURE_CONTAINERACTIONS: booleanSetting('Allow update, rollback, start, stop and restart actions.', true),
+  DD_SERVER_FEATURE_DELETE: booleanSetting('Allow deleting containers from the store through the API.', true),
+  DD_SERVER_TLS_ENABLED: booleanSetting('Serve HTTPS instead of HTTP.', false),
+  DD_SERVER_TLS_CERT: stringSetting('Path to the PEM certificate (chain) for HTTPS.'),
+  DD_SERVER_TLS_KEY: stringSetting('Path to the PEM private key for HTTPS.'),
+  DD_SERVER_BODY_LIMIT_KB: integerSetting('Largest accepted request body, in KiB.', 1, 10240, 256),
+  DD_STORE_PATH: stringSetting('Folder of the JSON store (dd.json).', { defaultValue: './store' }),
+  DD_LOG_LEVEL: enumSetting('Log level.', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info'),
+  DD_LOG_FORMAT: enumSetting('Log format.', ['text', 'json'], 'text'),
+  DD_UI_MATURITY_THRESHOLD_DAYS: integerSetting('Age in days separating hot from mature updates.', 1, 30, 7),
+  DD_STATS_INTERVAL: integerSetting('Seconds between fleet stats polls.', 1, 3600, 10),
+  DD_WATCH_CONCURRENCY: integerSetting('Registry checks run at once within a watch cycle.', 1, 64, 8),
+} satisfies SettingTable;
+
+export type GlobalSettingName = keyof typeof globalSettings;

@@ -1,0 +1,96 @@
+import { readFileSync } from 'node:fs';
+import Docker from 'dockerode';
+import type { WatcherConfig } from '../config/load-config.ts';
+import { AppError, errorMessage } from '../core/errors.ts';
+
+/** Newest Engine API version dockdeck is written against; newer engines are spoken to at this one. */
+export const MAX_API_VERSION = '1.45';
+/** Oldest supported (Docker 20.10). */
+export const MIN_API_VERSION = '1.41';
+
+export class EngineUnavailableError extends AppError {
+  constructor(engine: string, reason: string) {
+    super(503, 'ENGINE_UNAVAILABLE', `Docker engine '${engine}' is unavailable: ${reason}`);
+  }
+}
+
+/** One Docker engine, reached over a unix socket or TCP (optionally with TLS client certificates). */
+export class EngineConnection {
+  readonly name: string;
+  readonly endpoint: string;
+  #docker: Docker;
+  #apiVersion: string | undefined;
+  readonly #options: Docker.DockerOptions;
+
+  constructor(config: WatcherConfig) {
+    this.name = config.name;
+    this.#options = dockerOptions(config);
+    this.endpoint = config.socket
+      ? `unix://${config.socket}`
+      : `${config.protocol ?? 'http'}://${config.host}:${config.port ?? 2375}`;
+    this.#docker = new Docker(this.#options);
+  }
+
+  /** The dockerode client, speaking the negotiated API version once `connect` succeeded. */
+  get docker(): Docker {
+    return this.#docker;
+  }
+
+  get apiVersion(): string | undefined {
+    return this.#apiVersion;
+  }
+
+  /** Negotiates the API version: the lower of the engine's and ours. Throws EngineUnavailableError. */
+  async connect(): Promise<string> {
+    let serverVersion: string;
+    try {
+      const unversioned = new Docker(this.#options);
+      const version = (await unversioned.version()) as { ApiVersion?: string };
+      serverVersion = version.ApiVersion ?? MIN_API_VERSION;
+    } catch (error) {
+      throw new EngineUnavailableError(this.name, errorMessage(error));
+    }
+    const negotiated = compareApiVersions(serverVersion, MAX_API_VERSION) < 0 ? serverVersion : MAX_API_VERSION;
+    this.#apiVersion = negotiated;
+    this.#docker = new Docker({ ...this.#options, version: `v${negotiated}` });
+    return negotiated;
+  }
+
+  /** Runs an engine call, turning connection failures into a 503-class error. */
+  async call<T>(what: (docker: Docker) => Promise<T>): Promise<T> {
+    if (!this.#apiVersion) await this.connect();
+    try {
+      return await what(this.#docker);
+    } catch (error) {
+      if (isConnectionError(error)) {
+        this.#apiVersion = undefined;
+        throw new EngineUnavailableError(this.name, errorMessage(error));
+      }
+      throw error;
+    }
+  }
+}
+
+function dockerOptions(config: WatcherConfig): Docker.DockerOptions {
+  if (config.socket) return { socketPath: config.socket };
+  const options: Docker.DockerOptions = {
+    host: config.host,
+    port: config.port ?? (config.protocol === 'https' ? 2376 : 2375),
+    protocol: config.protocol ?? 'http',
+  };
+  if (config.cafile) options.ca = readFileSync(config.cafile);
+  if (config.certfile) options.cert = readFileSync(config.certfile);
+  if (config.keyfile) options.key = readFileSync(config.keyfile);
+  return options;
+}
+
+export function compareApiVersions(a: string, b: string): number {
+  const [aMajor = 0, aMinor = 0] = a.split('.').map(Number);
+  const [bMajor = 0, bMinor = 0] = b.split('.').map(Number);
+  return aMajor - bMajor || aMinor - bMinor;
+}
+
+function isConnectionError(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  return ['ECONNREFUSED', 'ENOENT', 'EACCES', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'EPIPE'].includes(code ?? '');
+}

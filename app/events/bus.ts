@@ -1,0 +1,57 @@
+import type { Container } from '../core/container.ts';
+
+/**
+ * The typed in-process event bus: the contract between the store, triggers, SSE and metrics.
+ * Event names are the SSE names without the `dd:` prefix.
+ */
+export interface EventMap {
+  'container-added': { container: Container };
+  'container-updated': { container: Container; previous?: Container };
+  'container-removed': { container: Container };
+  /** A watch cycle of one watcher finished; `containers` are the ones it checked. */
+  'watch-cycle-completed': { watcher: string; containers: Container[]; startedAt: string; durationMs: number; errors: number };
+  'update-operation-changed': { operation: Record<string, unknown> };
+  'update-applied': { operation: Record<string, unknown> };
+  'update-failed': { operation: Record<string, unknown> };
+  'batch-update-completed': Record<string, unknown>;
+  'stats-summary': Record<string, unknown>;
+}
+
+export type EventName = keyof EventMap;
+type Listener<K extends EventName> = (payload: EventMap[K]) => void;
+
+export class EventBus {
+  readonly #listeners = new Map<EventName, Set<Listener<never>>>();
+  readonly #onListenerError: (event: EventName, error: unknown) => void;
+
+  constructor(onListenerError: (event: EventName, error: unknown) => void = () => undefined) {
+    this.#onListenerError = onListenerError;
+  }
+
+  on<K extends EventName>(event: K, listener: Listener<K>): () => void {
+    let set = this.#listeners.get(event);
+    if (!set) {
+      set = new Set();
+      this.#listeners.set(event, set);
+    }
+    set.add(listener as Listener<never>);
+    return () => set.delete(listener as Listener<never>);
+  }
+
+  /** Delivers synchronously; a failing listener is reported and never stops the others. */
+  emit<K extends EventName>(event: K, payload: EventMap[K]): void {
+    const set = this.#listeners.get(event);
+    if (!set) return;
+    for (const listener of set) {
+      try {
+        (listener as Listener<K>)(payload);
+      } catch (error) {
+        this.#onListenerError(event, error);
+      }
+    }
+  }
+
+  listenerCount(event: EventName): number {
+    return this.#listeners.get(event)?.size ?? 0;
+  }
+}

@@ -1,0 +1,87 @@
+import type { Server } from 'node:http';
+import { ConfigError } from './config/config-error.ts';
+import { loadConfig, type Config } from './config/load-config.ts';
+import { createApp } from './api/create-app.ts';
+import { closeGracefully, listen, readPackageVersion } from './api/server.ts';
+import { EngineConnection } from './engine/engine-connection.ts';
+import { EventBus } from './events/bus.ts';
+import { createLogger, type Logger } from './log.ts';
+import { StoreFileError } from './store/atomic-json-file.ts';
+import { Store } from './store/store.ts';
+
+/** Composition root: config → store → engines → http. The only place that exits the process. */
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`dockdeck: invalid configuration: ${error.message}\n`);
+      process.exit(78);
+    }
+    throw error;
+  }
+  const logger = createLogger(config.log);
+  for (const warning of config.warnings) logger.warn(warning);
+
+  let store: Store;
+  try {
+    store = await Store.open(config.store.path);
+  } catch (error) {
+    if (error instanceof StoreFileError) {
+      logger.fatal(error.message);
+      process.exit(74);
+    }
+    throw error;
+  }
+
+  const bus = new EventBus((event, error) => logger.error({ err: error, event }, 'event listener failed'));
+  const engines = new Map(config.watchers.map((watcher) => [watcher.name, new EngineConnection(watcher)]));
+  await connectEngines(engines, logger);
+
+  const version = readPackageVersion();
+  const { app } = createApp({ version, startedAt: new Date(), config, store, bus, logger, engines });
+  let http: Server;
+  try {
+    http = await listen(app, config.server);
+  } catch (error) {
+    logger.fatal({ err: error }, `cannot listen on ${config.server.address}:${config.server.port}`);
+    await store.flush();
+    process.exit(1);
+  }
+  if (config.auth.basic.length === 0) {
+    logger.warn('NO AUTHENTICATION IS CONFIGURED: anyone who can reach this port controls your containers. Set DD_AUTH_BASIC_{NAME}_USER and _HASH.');
+  }
+  logger.info({ address: config.server.address, port: config.server.port, store: config.store.path, version }, 'dockdeck is listening');
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    await closeGracefully(http, 10_000);
+    await store.flush().catch((error: unknown) => logger.error({ err: error }, 'final store write failed'));
+    logger.info('stopped');
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+async function connectEngines(engines: Map<string, EngineConnection>, logger: Logger): Promise<void> {
+  await Promise.all(
+    [...engines.values()].map(async (engine) => {
+      try {
+        const apiVersion = await engine.connect();
+        logger.info({ watcher: engine.name, endpoint: engine.endpoint, apiVersion }, 'connected to Docker engine');
+      } catch (error) {
+        logger.error({ watcher: engine.name, endpoint: engine.endpoint }, (error as Error).message);
+      }
+    }),
+  );
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`dockdeck: fatal: ${(error as Error).stack ?? String(error)}\n`);
+  process.exit(1);
+});
