@@ -1,0 +1,40 @@
+import isSafeRegex from 'safe-regex2';
+
+/** Longest pattern accepted from a label. */
+export const MAX_PATTERN_LENGTH = 256;
+/** Longest subject a pattern is run against (OCI tags are at most 128 characters). */
+export const MAX_SUBJECT_LENGTH = 256;
+
+export class UnsafePatternError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UnsafePatternError';
+  }
+}
+
+/**
+ * Compiles an untrusted pattern (from a label) only if it is short, valid and free of the nested
+ * quantifiers that backtrack catastrophically. Matching is further bounded by the subject length.
+ */
+export function compileSafePattern(pattern: string): RegExp {
+  if (pattern.length > MAX_PATTERN_LENGTH) {
+    throw new UnsafePatternError(`pattern is longer than ${MAX_PATTERN_LENGTH} characters`);
+  }
+  let regex: RegExp;
+  try {
+    regex = new RegExp(pattern);
+  } catch (error) {
+    throw new UnsafePatternError(`invalid pattern: ${(error as Error).message}`);
+  }
+  if (!isSafeRegex(regex, { limit: 25 })) {
+    throw new UnsafePatternError('pattern could backtrack catastrophically (nested or repeated quantifiers)');
+  }
+  return regex;
+}
+
+/** Tests a compiled safe pattern against a bounded subject. */
+export function safeTest(regex: RegExp, subject: string): boolean {
+  if (subject.length > MAX_SUBJECT_LENGTH) return false;
+  regex.lastIndex = 0;
+  return regex.test(subject);
+}
