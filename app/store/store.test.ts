@@ -1,0 +1,69 @@
+import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { StoreFileError } from './atomic-json-file.ts';
+import { CURRENT_SCHEMA_VERSION } from './schema.ts';
+import { Store } from './store.ts';
+
+describe('Store', () => {
+  let folder: string;
+  beforeEach(() => {
+    folder = mkdtempSync(join(tmpdir(), 'dd-store-'));
+  });
+  afterEach(() => rmSync(folder, { recursive: true, force: true }));
+
+  it('creates an empty versioned store with mode 0600', async () => {
+    await Store.open(folder);
+    const file = join(folder, 'dd.json');
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({ schemaVersion: CURRENT_SCHEMA_VERSION, containers: [] });
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+  });
+
+  it('coalesces a burst of updates into one write and persists them', async () => {
+    const store = await Store.open(folder);
+    const before = store.writeCount;
+    for (let i = 0; i < 500; i++) store.update((data) => (data.settings.counter = i));
+    await store.flush();
+    expect(store.writeCount - before).toBe(1);
+    const reopened = await Store.open(folder);
+    expect(reopened.data.settings.counter).toBe(499);
+  });
+
+  it('refuses a corrupt file and leaves it untouched', async () => {
+    const file = join(folder, 'dd.json');
+    writeFileSync(file, '{"schemaVersion":1,"containers":[');
+    await expect(Store.open(folder)).rejects.toThrow(StoreFileError);
+    await expect(Store.open(folder)).rejects.toThrow(/not valid JSON.*left untouched/);
+    expect(readFileSync(file, 'utf8')).toBe('{"schemaVersion":1,"containers":[');
+  });
+
+  it('refuses a damaged shape and a newer schema version', async () => {
+    const file = join(folder, 'dd.json');
+    writeFileSync(file, JSON.stringify({ schemaVersion: 1, containers: 'nope' }));
+    await expect(Store.open(folder)).rejects.toThrow(/'containers' is not a list/);
+    writeFileSync(file, JSON.stringify({ schemaVersion: 99 }));
+    await expect(Store.open(folder)).rejects.toThrow(/newer than this dockdeck supports/);
+  });
+
+  it('migrates an unversioned file, keeping its data', async () => {
+    writeFileSync(join(folder, 'dd.json'), JSON.stringify({ audit: [{ id: 'a', at: 'x', action: 'kept' }] }));
+    const store = await Store.open(folder);
+    expect(store.data.schemaVersion).toBe(CURRENT_SCHEMA_VERSION);
+    expect(store.data.audit).toEqual([{ id: 'a', at: 'x', action: 'kept' }]);
+    expect(store.data.updateOperations).toEqual([]);
+  });
+
+  it('reports an unreadable file instead of replacing it', async () => {
+    if (process.getuid?.() === 0) {
+      // root reads anything: use a folder in place of the file instead.
+      const nested = join(folder, 'dd.json');
+      await import('node:fs').then((fs) => fs.mkdirSync(nested));
+      await expect(Store.open(folder)).rejects.toThrow(/cannot read store file/);
+      return;
+    }
+    const file = join(folder, 'dd.json');
+    writeFileSync(file, '{}');
+    chmodSync(file, 0o000);
+    await expect(Store.open(folder)).rejects.toThrow(/cannot read store file/);
+  });
+});
