@@ -1,6 +1,7 @@
 import express, { type Express } from 'express';
 import { pinoHttp } from 'pino-http';
 import type { AppContext } from './context.ts';
+import { authentication } from './middleware/auth.ts';
 import { errorHandler, notFoundHandler } from './middleware/errors.ts';
 import { buildOpenApiDocument } from './openapi.ts';
 import { RouteRegistry } from './route-registry.ts';
@@ -23,6 +24,7 @@ export function createApp(context: AppContext): { app: Express; registry: RouteR
       },
     }),
   );
+  for (const middleware of authentication(context.config.auth)) app.use(middleware);
   app.use(express.json({ limit: context.config.server.bodyLimitBytes, strict: true }));
 
   const router = express.Router();

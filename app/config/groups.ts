@@ -92,12 +92,3 @@ export const authBasicSettings = {
   user: stringSetting('User name.'),
   hash: stringSetting('Password hash (argon2, bcrypt or scrypt).', { secret: true }),
 } satisfies SettingTable;
-
-export const agentSettings = {
-  host: stringSetting('Host of the agent.'),
-  port: integerSetting('Port of the agent.', 1, 65535, 3000),
-  secret: stringSetting('Shared secret.', { secret: true }),
-  cafile: stringSetting('CA certificate (PEM) for the agent.'),
-  certfile: stringSetting('Client certificate (PEM).'),
-  keyfile: stringSetting('Client key (PEM).', { secret: true }),
-} satisfies SettingTable;

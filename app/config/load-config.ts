@@ -1,7 +1,6 @@
 import { ConfigError } from './config-error.ts';
 import { readEnvironment } from './env-source.ts';
 import {
-  agentSettings,
   authBasicSettings,
   collectGroups,
   parseGroup,
@@ -12,6 +11,7 @@ import {
 import { parseSetting, type Setting } from './setting.ts';
 import { globalSettings } from './settings.ts';
 import { validateCron } from './cron.ts';
+import { HASH_FORMATS, isSupportedHash } from '../auth/password-hash.ts';
 
 type Parsed<T extends Record<string, unknown>> = ReturnType<typeof parseGroup<T & Record<string, never>>>['values'];
 
@@ -66,14 +66,13 @@ export interface Config {
   /** Raw trigger groups; each trigger provider validates its own keys. */
   readonly triggers: readonly RawGroup[];
   readonly auth: { readonly basic: readonly { name: string; user: string; hash: string }[] };
-  readonly agents: readonly RawGroup[];
   /** Warnings to log once the logger exists (unknown variables, open API, …). */
   readonly warnings: readonly string[];
 }
 
 export const REGISTRY_PROVIDERS = ['hub', 'ghcr', 'gitlab', 'quay', 'lscr', 'ecr', 'gcr', 'acr', 'custom'] as const;
 
-const GROUP_KINDS = ['WATCHER', 'REGISTRY', 'TRIGGER', 'AUTH', 'AGENT'];
+const GROUP_KINDS = ['WATCHER', 'REGISTRY', 'TRIGGER', 'AUTH'];
 
 /** Reads and validates the whole configuration; throws ConfigError on the first bad value. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -128,6 +127,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   });
 
   const authGroups = collectGroups(raw, 'AUTH', true);
+  for (const group of authGroups.filter((g) => !g.name.startsWith('basic.'))) {
+    warnings.push(`${group.prefix}* is ignored: only DD_AUTH_BASIC_{NAME}_USER/HASH authentication is supported so far`);
+  }
   const basic = authGroups
     .filter((group) => group.name.startsWith('basic.'))
     .map((group) => {
@@ -135,9 +137,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       if (!values.user || !values.hash) {
         throw new ConfigError(`${group.prefix}${values.user ? 'HASH' : 'USER'}`, 'is missing', 'both USER and HASH');
       }
+      if (!isSupportedHash(values.hash)) {
+        throw new ConfigError(`${group.prefix}HASH`, 'is not a supported password hash', HASH_FORMATS);
+      }
       return { name: group.name.split('.')[1] ?? '', user: values.user, hash: values.hash };
     });
-  for (const agent of collectGroups(raw, 'AGENT', false)) parseGroup(agent, agentSettings);
 
   const tlsEnabled = g.DD_SERVER_TLS_ENABLED as boolean;
   const tlsCert = g.DD_SERVER_TLS_CERT as string | undefined;
@@ -167,7 +171,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     registries,
     triggers: collectGroups(raw, 'TRIGGER', true),
     auth: { basic },
-    agents: collectGroups(raw, 'AGENT', false),
     warnings,
   };
 }
