@@ -45,6 +45,12 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ DD_WATCHER_LOCAL_CRON: 'every day' })).toThrow(/DD_WATCHER_LOCAL_CRON: 'every day' is not a valid cron expression/);
   });
 
+  it('gives a watcher without SOCKET or HOST the local engine', () => {
+    expect(loadConfig({ DD_WATCHER_LOCAL_CRON: '*/5 * * * *' }).watchers).toEqual([
+      expect.objectContaining({ name: 'local', socket: '/var/run/docker.sock', cron: '*/5 * * * *' }),
+    ]);
+  });
+
   it('uses DOCKER_HOST for the default watcher', () => {
     expect(loadConfig({ DOCKER_HOST: 'tcp://127.0.0.1:2375' }).watchers[0]).toEqual(
       expect.objectContaining({ name: 'local', host: '127.0.0.1', port: 2375 }),

@@ -96,7 +96,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     if (values.host && values.socket) {
       throw new ConfigError(`${group.prefix}HOST`, 'is set together with SOCKET', 'either HOST or SOCKET, not both');
     }
-    return toWatcher(group.name, values);
+    const watcher = toWatcher(group.name, values);
+    // A watcher with neither SOCKET nor HOST uses the local engine (DOCKER_HOST or the default socket).
+    if (watcher.socket || watcher.host) return watcher;
+    const local = defaultLocalWatcher(raw.get('DOCKER_HOST'));
+    return { ...watcher, ...pickEndpoint(local) };
   });
   if (watchers.length === 0) watchers.push(defaultLocalWatcher(raw.get('DOCKER_HOST')));
 
@@ -192,6 +196,11 @@ function toWatcher(name: string, values: Parsed<typeof watcherSettings>): Watche
     watchEvents: values.watchevents ?? true,
     watchAtStart: values.watchatstart ?? true,
   };
+}
+
+function pickEndpoint(watcher: WatcherConfig): Partial<WatcherConfig> {
+  const { socket, host, port, protocol } = watcher;
+  return { ...(socket ? { socket } : {}), ...(host ? { host } : {}), ...(port ? { port } : {}), ...(protocol ? { protocol } : {}) };
 }
 
 /** With no watcher configured, `local` watches DOCKER_HOST or the default socket. */

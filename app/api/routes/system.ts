@@ -15,7 +15,7 @@ export function registerSystemRoutes(api: RouteRegistry, context: AppContext): v
     method: 'get',
     path: '/health',
     tag: 'system',
-    summary: 'Liveness of the daemon (the engines are reported, not required)',
+    summary: 'Liveness of the daemon (engines need not be reachable)',
     responses: {
       200: {
         description: 'The daemon is up',
@@ -42,7 +42,7 @@ export function registerSystemRoutes(api: RouteRegistry, context: AppContext): v
     method: 'get',
     path: '/api/v1/system/version',
     tag: 'system',
-    summary: 'Docker Engine version (seed 000)',
+    summary: "Version of a watcher's Docker engine",
     query: watcherQuery,
     responses: {
       200: { description: 'Engine version as the engine reports it, plus the negotiated API version' },
@@ -60,7 +60,7 @@ export function registerSystemRoutes(api: RouteRegistry, context: AppContext): v
     method: 'get',
     path: '/api/v1/system/info',
     tag: 'system',
-    summary: 'Docker host information and resource totals (seed 000)',
+    summary: 'Docker host information and resource totals',
     query: watcherQuery,
     responses: {
       200: { description: 'Host information' },
