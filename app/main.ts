@@ -2,9 +2,13 @@ import type { Server } from 'node:http';
 import { ConfigError } from './config/config-error.ts';
 import { loadConfig, type Config } from './config/load-config.ts';
 import { createApp } from './api/create-app.ts';
+import { attachWebSocketUpgrades } from './api/routes/logs.ts';
+import { LiveServices } from './api/sse/live-services.ts';
 import { closeGracefully, listen, readPackageVersion } from './api/server.ts';
 import { EngineConnection } from './engine/engine-connection.ts';
 import { EventBus } from './events/bus.ts';
+import { RegistryHub } from './registries/registry-hub.ts';
+import { createWatchService } from './scheduler/create-watch-service.ts';
 import { createLogger, type Logger } from './log.ts';
 import { StoreFileError } from './store/atomic-json-file.ts';
 import { Store } from './store/store.ts';
@@ -40,7 +44,16 @@ async function main(): Promise<void> {
   await connectEngines(engines, logger);
 
   const version = readPackageVersion();
-  const { app } = createApp({ version, startedAt: new Date(), config, store, bus, logger, engines });
+  const live = new LiveServices({
+    store,
+    bus,
+    engines,
+    options: { statsIntervalMs: config.stats.intervalSeconds * 1000 },
+    onStatsError: (target, error) => logger.debug({ container: target.name, err: error }, 'stats sample failed'),
+  });
+  const checker = new RegistryHub(config.registries, { logger });
+  const watch = createWatchService({ config, engines, checker, store, bus, logger });
+  const { app } = createApp({ version, startedAt: new Date(), config, store, bus, logger, engines, live, watch });
   let http: Server;
   try {
     http = await listen(app, config.server);
@@ -53,12 +66,19 @@ async function main(): Promise<void> {
     logger.warn('NO AUTHENTICATION IS CONFIGURED: anyone who can reach this port controls your containers. Set DD_AUTH_BASIC_{NAME}_USER and _HASH.');
   }
   logger.info({ address: config.server.address, port: config.server.port, store: config.store.path, version }, 'dockdeck is listening');
+  attachWebSocketUpgrades(http, app);
+  live.start();
+  watch.start();
 
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down');
+    // Streams end first, or the server would wait for them until its deadline.
+    await live.stop().catch((error: unknown) => logger.error({ err: error }, 'stopping live services failed'));
+    // No new watch runs or engine events once shutting down; then the store flush below is final.
+    await watch.stop().catch((error: unknown) => logger.error({ err: error }, 'stopping watchers failed'));
     await closeGracefully(http, 10_000);
     await store.flush().catch((error: unknown) => logger.error({ err: error }, 'final store write failed'));
     logger.info('stopped');

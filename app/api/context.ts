@@ -2,7 +2,9 @@ import type { Config } from '../config/load-config.ts';
 import type { EngineConnection } from '../engine/engine-connection.ts';
 import type { EventBus } from '../events/bus.ts';
 import type { Logger } from '../log.ts';
+import type { WatchService } from '../scheduler/watch-service.ts';
 import type { Store } from '../store/store.ts';
+import type { LiveServices } from './sse/live-services.ts';
 
 /** What the HTTP layer may use. Built by main.ts; routes never construct services themselves. */
 export interface AppContext {
@@ -14,4 +16,8 @@ export interface AppContext {
   readonly logger: Logger;
   /** Engine connections by watcher name. */
   readonly engines: ReadonlyMap<string, EngineConnection>;
+  /** SSE streams, stats collection (absent: the live routes answer 503). */
+  readonly live?: LiveServices;
+  /** Watchers, schedules and event streams (absent: watch routes answer 503, lists read the store). */
+  readonly watch?: WatchService;
 }

@@ -1,0 +1,65 @@
+import { z } from 'zod';
+import type { AppContext } from '../context.ts';
+import type { RouteRegistry } from '../route-registry.ts';
+
+/** GET /api/v1/watchers: each watcher with its endpoint (never credentials), schedule, last and next run. */
+export function registerWatcherRoutes(api: RouteRegistry, context: AppContext): void {
+  api.add({
+    method: 'get',
+    path: '/api/v1/watchers',
+    tag: 'watchers',
+    summary: 'Watchers (Docker engines) with schedule, last run, next run and status',
+    responses: { 200: { description: 'The watchers', schema: watcherListSchema } },
+    handler: () => {
+      if (context.watch) {
+        const data = context.watch.statuses();
+        return { data, total: data.length };
+      }
+      // Watching not started in this process: describe the configuration only.
+      const data = context.config.watchers.map((watcher) => ({
+        name: watcher.name,
+        type: 'docker' as const,
+        endpoint: context.engines.get(watcher.name)?.endpoint ?? '',
+        cron: watcher.cron,
+        jitterSeconds: watcher.jitterSeconds,
+        watchByDefault: watcher.watchByDefault,
+        watchAll: watcher.watchAll,
+        watchEvents: watcher.watchEvents,
+        status: 'idle' as const,
+        events: 'disabled' as const,
+        lastRun: null,
+        nextRunAt: null,
+      }));
+      return { data, total: data.length };
+    },
+  });
+}
+
+export const watcherListSchema = z.object({
+  data: z.array(
+    z.object({
+      name: z.string(),
+      type: z.literal('docker'),
+      endpoint: z.string(),
+      cron: z.string(),
+      jitterSeconds: z.number(),
+      watchByDefault: z.boolean(),
+      watchAll: z.boolean(),
+      watchEvents: z.boolean(),
+      status: z.enum(['running', 'idle', 'error']),
+      events: z.enum(['connecting', 'connected', 'reconnecting', 'stopped', 'disabled']),
+      lastRun: z
+        .object({
+          startedAt: z.string(),
+          finishedAt: z.string(),
+          durationMs: z.number(),
+          checked: z.number(),
+          errors: z.number(),
+          error: z.string().optional(),
+        })
+        .nullable(),
+      nextRunAt: z.string().nullable(),
+    }),
+  ),
+  total: z.number().int(),
+});

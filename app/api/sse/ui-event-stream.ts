@@ -1,0 +1,30 @@
+import type { EventBus, EventName } from '../../events/bus.ts';
+import type { SseChannel } from './sse-channel.ts';
+
+/** Bus events forwarded to `GET /api/v1/events/ui`, each as `dd:<name>`. */
+export const UI_STREAM_EVENTS = [
+  'container-added',
+  'container-updated',
+  'container-removed',
+  'update-operation-changed',
+  'update-applied',
+  'update-failed',
+  'batch-update-completed',
+] as const satisfies readonly EventName[];
+
+/** Connects the bus to the UI channel; returns the unsubscribe function. */
+export function forwardBusToChannel(bus: EventBus, channel: SseChannel): () => void {
+  const offs = UI_STREAM_EVENTS.map((name) => bus.on(name, (payload) => channel.publish(`dd:${name}`, uiPayload(name, payload))));
+  return () => {
+    for (const off of offs) off();
+  };
+}
+
+/** container-updated carries `previous` on the bus for listeners; clients only need the new state. */
+function uiPayload(name: EventName, payload: unknown): unknown {
+  if (name === 'container-updated' && payload && typeof payload === 'object' && 'previous' in payload) {
+    const { previous: _previous, ...rest } = payload as Record<string, unknown>;
+    return rest;
+  }
+  return payload;
+}

@@ -1,0 +1,58 @@
+import { StatsCollector, mapBounded, type StatsTarget } from './collector.ts';
+import type { RawStats } from './compute.ts';
+
+const live = (usage: number): RawStats => ({
+  cpu_stats: { cpu_usage: { total_usage: usage }, system_cpu_usage: 2000, online_cpus: 1 },
+  precpu_stats: { cpu_usage: { total_usage: 0 }, system_cpu_usage: 1000 },
+  memory_stats: { usage: 500, limit: 1000, stats: {} },
+});
+
+describe('StatsCollector', () => {
+  const a: StatsTarget = { id: 'a', name: 'alpha', watcher: 'local' };
+  const b: StatsTarget = { id: 'b', name: 'beta', watcher: 'local' };
+
+  it('summarises the fleet only, but keeps history for watched extras while someone looks', async () => {
+    const fetched: string[] = [];
+    const collector = new StatsCollector({
+      intervalMs: 1000, concurrency: 2, historySize: 2, fleet: () => [a],
+      source: { fetch: async (t) => (fetched.push(t.id), live(t.id === 'a' ? 500 : 100)) },
+    });
+    const stop = collector.watch(b);
+    await collector.tick();
+    await collector.tick();
+    await collector.tick();
+    expect(collector.summary.watchedCount).toBe(1);
+    expect(collector.summary.topCpu[0]).toMatchObject({ id: 'a', cpuPercent: 50 });
+    expect(collector.history('a')).toHaveLength(2);
+    expect(collector.latest('b')?.cpuPercent).toBe(10);
+    stop();
+    fetched.length = 0;
+    await collector.tick();
+    expect(fetched).toEqual(['a']);
+    expect(collector.history('b')).toHaveLength(0);
+  });
+
+  it('skips containers whose stats fail or that are not running', async () => {
+    const errors: string[] = [];
+    const collector = new StatsCollector({
+      intervalMs: 1000, concurrency: 1, historySize: 5, fleet: () => [a, b],
+      source: { fetch: async (t) => { if (t.id === 'a') throw new Error('gone'); return {}; } },
+      onError: (t) => errors.push(t.id),
+    });
+    const summary = await collector.tick();
+    expect(summary.watchedCount).toBe(0);
+    expect(errors).toEqual(['a']);
+  });
+
+  it('never runs more than the concurrency limit at once', async () => {
+    let inFlight = 0;
+    let peak = 0;
+    await mapBounded([1, 2, 3, 4, 5, 6, 7], 3, async () => {
+      inFlight++;
+      peak = Math.max(peak, inFlight);
+      await new Promise((resolve) => setImmediate(resolve));
+      inFlight--;
+    });
+    expect(peak).toBe(3);
+  });
+});

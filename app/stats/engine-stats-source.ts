@@ -1,0 +1,19 @@
+import { notFound } from '../core/errors.ts';
+import type { EngineConnection } from '../engine/engine-connection.ts';
+import type { StatsSource, StatsTarget } from './collector.ts';
+import type { RawStats } from './compute.ts';
+
+/** Reads one-shot stats from the container's own engine (precpu comes with the same document). */
+export class EngineStatsSource implements StatsSource {
+  readonly #engines: ReadonlyMap<string, EngineConnection>;
+
+  constructor(engines: ReadonlyMap<string, EngineConnection>) {
+    this.#engines = engines;
+  }
+
+  async fetch(target: StatsTarget): Promise<RawStats> {
+    const engine = this.#engines.get(target.watcher);
+    if (!engine) throw notFound('Watcher', target.watcher);
+    return (await engine.call((docker) => docker.getContainer(target.id).stats({ stream: false }))) as RawStats;
+  }
+}

@@ -1,0 +1,121 @@
+import type Docker from 'dockerode';
+import type { EngineConnection } from '../engine/engine-connection.ts';
+import type { ContainerInspect, ExtraNetwork, ImageConfig } from './container-spec.ts';
+
+/** The engine calls an update needs; a port so the executor can be driven by a fake in unit tests. */
+export interface UpdateEngine {
+  inspectContainer(idOrName: string): Promise<ContainerInspect | undefined>;
+  inspectImage(reference: string): Promise<{ Id: string; RepoDigests: string[]; Config: ImageConfig } | undefined>;
+  pull(reference: string): Promise<void>;
+  rename(id: string, name: string): Promise<void>;
+  create(name: string, body: Record<string, unknown>): Promise<string>;
+  connect(network: ExtraNetwork, containerId: string): Promise<void>;
+  start(id: string): Promise<void>;
+  stop(id: string, timeoutSeconds?: number): Promise<void>;
+  restart(id: string, timeoutSeconds?: number): Promise<void>;
+  remove(id: string): Promise<void>;
+  removeImage(id: string): Promise<void>;
+}
+
+/** HTTP status of a dockerode error (404 missing, 304 already in that state, 409 conflict). */
+export function engineStatus(error: unknown): number | undefined {
+  return (error as { statusCode?: number } | undefined)?.statusCode;
+}
+
+export class DockerUpdateEngine implements UpdateEngine {
+  readonly #engine: EngineConnection;
+
+  constructor(engine: EngineConnection) {
+    this.#engine = engine;
+  }
+
+  #call<T>(what: (docker: Docker) => Promise<T>): Promise<T> {
+    return this.#engine.call(what);
+  }
+
+  async inspectContainer(idOrName: string): Promise<ContainerInspect | undefined> {
+    try {
+      return (await this.#call((docker) => docker.getContainer(idOrName).inspect())) as unknown as ContainerInspect;
+    } catch (error) {
+      if (engineStatus(error) === 404) return undefined;
+      throw error;
+    }
+  }
+
+  async inspectImage(reference: string) {
+    try {
+      return (await this.#call((docker) => docker.getImage(reference).inspect())) as unknown as {
+        Id: string;
+        RepoDigests: string[];
+        Config: ImageConfig;
+      };
+    } catch (error) {
+      if (engineStatus(error) === 404) return undefined;
+      throw error;
+    }
+  }
+
+  async pull(reference: string): Promise<void> {
+    await this.#call(async (docker) => {
+      const stream = (await docker.pull(reference)) as NodeJS.ReadableStream;
+      await new Promise<void>((resolve, reject) => {
+        docker.modem.followProgress(stream, (error: Error | null, events: Array<{ error?: string }>) => {
+          const failed = events?.find((event) => event.error);
+          if (error) reject(error);
+          else if (failed) reject(new Error(failed.error));
+          else resolve();
+        });
+      });
+    });
+  }
+
+  async rename(id: string, name: string): Promise<void> {
+    await this.#call((docker) => docker.getContainer(id).rename({ name }));
+  }
+
+  async create(name: string, body: Record<string, unknown>): Promise<string> {
+    const created = await this.#call((docker) => docker.createContainer({ ...body, name } as Docker.ContainerCreateOptions));
+    return created.id;
+  }
+
+  async connect(network: ExtraNetwork, containerId: string): Promise<void> {
+    await this.#call((docker) => docker.getNetwork(network.name).connect({ Container: containerId, EndpointConfig: network.endpoint }));
+  }
+
+  async start(id: string): Promise<void> {
+    try {
+      await this.#call((docker) => docker.getContainer(id).start());
+    } catch (error) {
+      if (engineStatus(error) !== 304) throw error;
+    }
+  }
+
+  async stop(id: string, timeoutSeconds?: number): Promise<void> {
+    try {
+      await this.#call((docker) => docker.getContainer(id).stop(timeoutSeconds === undefined ? {} : { t: timeoutSeconds }));
+    } catch (error) {
+      if (engineStatus(error) !== 304) throw error;
+    }
+  }
+
+  async restart(id: string, timeoutSeconds?: number): Promise<void> {
+    await this.#call((docker) => docker.getContainer(id).restart(timeoutSeconds === undefined ? {} : { t: timeoutSeconds }));
+  }
+
+  async remove(id: string): Promise<void> {
+    try {
+      await this.#call((docker) => docker.getContainer(id).remove({ force: true }));
+    } catch (error) {
+      if (engineStatus(error) !== 404) throw error;
+    }
+  }
+
+  async removeImage(id: string): Promise<void> {
+    try {
+      await this.#call((docker) => docker.getImage(id).remove());
+    } catch (error) {
+      // In use by another container (409) or already gone (404): nothing to prune.
+      if (engineStatus(error) !== 404 && engineStatus(error) !== 409) throw error;
+    }
+  }
+}

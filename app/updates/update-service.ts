@@ -1,0 +1,143 @@
+import { containerIdentity, type Container } from '../core/container.ts';
+import { conflict, notFound } from '../core/errors.ts';
+import type { EventBus } from '../events/bus.ts';
+import type { Logger } from '../log.ts';
+import type { Store } from '../store/store.ts';
+import type { Backup } from './backup.ts';
+import { CANCELLED, UpdateExecutor } from './executor.ts';
+import { OperationRepository } from './operation-repository.ts';
+import { isTerminal, type UpdateOperation } from './operation.ts';
+import { recoverInterrupted } from './recovery.ts';
+import type { UpdateSettings } from './settings.ts';
+import type { UpdateEngine } from './update-engine.ts';
+
+export interface UpdateServiceOptions {
+  readonly store: Store;
+  readonly bus: EventBus;
+  readonly logger: Logger;
+  readonly settings: UpdateSettings;
+  readonly engineFor: (watcher: string) => UpdateEngine;
+}
+
+export interface UpdateTarget {
+  readonly kind: 'update' | 'rollback';
+  readonly targetImage: string;
+  readonly fromVersion: string;
+  readonly toVersion: string;
+}
+
+/**
+ * Accepts update and rollback requests: one active operation per container (409 otherwise),
+ * a global limit on how many run at once (the rest wait queued), cancellation, crash recovery.
+ */
+export class UpdateService {
+  readonly repository: OperationRepository;
+  readonly settings: UpdateSettings;
+  readonly #executor: UpdateExecutor;
+  readonly #logger: Logger;
+  readonly #queue: string[] = [];
+  readonly #running = new Map<string, Promise<void>>();
+  readonly #engineFor: (watcher: string) => UpdateEngine;
+  readonly #bus: EventBus;
+
+  constructor(options: UpdateServiceOptions) {
+    this.repository = new OperationRepository(options.store, options.bus);
+    this.settings = options.settings;
+    this.#logger = options.logger;
+    this.#bus = options.bus;
+    this.#engineFor = options.engineFor;
+    this.#executor = new UpdateExecutor({ ...options, repository: this.repository });
+  }
+
+  engineFor(watcher: string): UpdateEngine {
+    return this.#engineFor(watcher);
+  }
+
+  /** Brings interrupted operations to an end; call once at start, before accepting requests. */
+  async recover(): Promise<number> {
+    return recoverInterrupted({
+      repository: this.repository,
+      bus: this.#bus,
+      logger: this.#logger,
+      settings: this.settings,
+      engineFor: this.#engineFor,
+    });
+  }
+
+  activeFor(container: Container): UpdateOperation | undefined {
+    const identity = containerIdentity(container);
+    return this.repository.active().find((operation) => operation.identity === identity);
+  }
+
+  /** Queues an operation; 409 when the container already has one queued or running. */
+  async enqueue(container: Container, target: UpdateTarget): Promise<UpdateOperation> {
+    const active = this.activeFor(container);
+    if (active) {
+      throw conflict('UPDATE_IN_PROGRESS', `An operation is already ${active.status} for this container`, { operationId: active.id });
+    }
+    if (/-dd-old-[0-9a-f]{8}$/.test(container.name)) {
+      throw conflict('TEMPORARY_CONTAINER', 'This is the temporary container of an update in progress');
+    }
+    const operation = await this.repository.create({
+      kind: target.kind,
+      watcher: container.watcher,
+      identity: containerIdentity(container),
+      containerName: container.name,
+      containerId: container.id,
+      triggerName: this.settings.triggerName,
+      fromVersion: target.fromVersion,
+      toVersion: target.toVersion,
+      currentImage: container.image.id,
+      targetImage: target.targetImage,
+    });
+    this.#queue.push(operation.id);
+    this.#pump();
+    return operation;
+  }
+
+  /** 200-style result for a queued operation (now failed), 202-style for a running one, 409 when over. */
+  async cancel(id: string): Promise<{ operation: UpdateOperation; immediate: boolean }> {
+    const operation = this.repository.get(id);
+    if (!operation) throw notFound('Operation', id);
+    if (isTerminal(operation)) throw conflict('OPERATION_NOT_ACTIVE', 'Operation is not active', { status: operation.status });
+    if (operation.status === 'queued') {
+      const index = this.#queue.indexOf(id);
+      if (index >= 0) this.#queue.splice(index, 1);
+      await this.repository.advance(operation, 'failed', { status: 'failed', message: CANCELLED, fields: { lastError: CANCELLED } });
+      return { operation, immediate: true };
+    }
+    await this.repository.setFields(operation, { cancelRequested: true });
+    return { operation, immediate: false };
+  }
+
+  /** Resolves when nothing is queued or running (tests, shutdown). */
+  async idle(): Promise<void> {
+    while (this.#running.size > 0 || this.#queue.length > 0) {
+      await Promise.all([...this.#running.values()]);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
+
+  latestBackup(identity: string, backupId?: string): Backup {
+    const backups = this.repository.backupsFor(identity);
+    const backup = backupId ? backups.find((entry) => entry.id === backupId) : backups[0];
+    if (!backup) throw notFound('Backup', backupId);
+    return backup;
+  }
+
+  #pump(): void {
+    while (this.#running.size < this.settings.concurrency && this.#queue.length > 0) {
+      const id = this.#queue.shift() as string;
+      const operation = this.repository.get(id);
+      if (!operation || operation.status !== 'queued') continue;
+      const run = this.#executor
+        .run(operation)
+        .catch((error: unknown) => this.#logger.error({ err: error, operation: id }, 'update operation crashed'))
+        .finally(() => {
+          this.#running.delete(id);
+          this.#pump();
+        });
+      this.#running.set(id, run);
+    }
+  }
+}

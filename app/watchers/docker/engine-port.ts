@@ -1,0 +1,81 @@
+import type { Readable } from 'node:stream';
+import type { EngineConnection } from '../../engine/engine-connection.ts';
+
+/** The few fields of the Engine API the watcher reads (API 1.41 and later). */
+export interface EngineContainerSummary {
+  readonly Id: string;
+  readonly Names?: readonly string[];
+  readonly Image?: string;
+  readonly State?: string;
+  readonly Labels?: Readonly<Record<string, string>> | null;
+}
+
+export interface EngineContainerInspect {
+  readonly Id: string;
+  readonly Name?: string;
+  readonly Created?: string;
+  /** Local image id (sha256:…). */
+  readonly Image?: string;
+  readonly Config?: { readonly Image?: string; readonly Labels?: Readonly<Record<string, string>> | null } | null;
+  readonly State?: { readonly Status?: string; readonly Health?: { readonly Status?: string } | null } | null;
+}
+
+export interface EngineImageInspect {
+  readonly Id: string;
+  readonly RepoTags?: readonly string[] | null;
+  readonly RepoDigests?: readonly string[] | null;
+  readonly Os?: string;
+  readonly Architecture?: string;
+  readonly Variant?: string;
+  readonly Created?: string;
+}
+
+/** What the watcher needs from an engine; the dockerode adapter below, fakes in unit tests. */
+export interface ContainerEngine {
+  readonly name: string;
+  readonly endpoint: string;
+  listContainers(all: boolean): Promise<EngineContainerSummary[]>;
+  inspectContainer(id: string): Promise<EngineContainerInspect>;
+  inspectImage(id: string): Promise<EngineImageInspect>;
+  /** The container event stream (newline-delimited JSON), starting now. */
+  containerEvents(): Promise<Readable>;
+}
+
+/** An engine call for a container that no longer exists. */
+export function isNotFound(error: unknown): boolean {
+  return (error as { statusCode?: number } | null)?.statusCode === 404;
+}
+
+export class DockerodeEngine implements ContainerEngine {
+  readonly #connection: EngineConnection;
+
+  constructor(connection: EngineConnection) {
+    this.#connection = connection;
+  }
+
+  get name(): string {
+    return this.#connection.name;
+  }
+
+  get endpoint(): string {
+    return this.#connection.endpoint;
+  }
+
+  listContainers(all: boolean): Promise<EngineContainerSummary[]> {
+    return this.#connection.call((docker) => docker.listContainers({ all }) as Promise<EngineContainerSummary[]>);
+  }
+
+  inspectContainer(id: string): Promise<EngineContainerInspect> {
+    return this.#connection.call((docker) => docker.getContainer(id).inspect() as Promise<EngineContainerInspect>);
+  }
+
+  inspectImage(id: string): Promise<EngineImageInspect> {
+    return this.#connection.call((docker) => docker.getImage(id).inspect() as Promise<EngineImageInspect>);
+  }
+
+  containerEvents(): Promise<Readable> {
+    return this.#connection.call(
+      (docker) => docker.getEvents({ filters: JSON.stringify({ type: ['container'] }) }) as unknown as Promise<Readable>,
+    );
+  }
+}

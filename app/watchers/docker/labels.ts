@@ -1,0 +1,153 @@
+import { truncate } from '../../core/errors.ts';
+import { compileSafePattern, UnsafePatternError } from '../../core/safe-regex.ts';
+import { MAX_TEMPLATE_LENGTH } from '../../core/template.ts';
+
+/** The dd.* labels a container can carry to tune its watching. */
+export const LABELS = {
+  watch: 'dd.watch',
+  watchDigest: 'dd.watch.digest',
+  tagInclude: 'dd.tag.include',
+  tagExclude: 'dd.tag.exclude',
+  tagTransform: 'dd.tag.transform',
+  linkTemplate: 'dd.link.template',
+  displayName: 'dd.display.name',
+  displayIcon: 'dd.display.icon',
+  group: 'dd.group',
+  triggerInclude: 'dd.trigger.include',
+  triggerExclude: 'dd.trigger.exclude',
+} as const;
+
+export const COMPOSE_PROJECT_LABEL = 'com.docker.compose.project';
+export const DEFAULT_ICON = 'mdi:docker';
+
+const MAX_SHORT_TEXT = 128;
+const MAX_TRIGGER_LIST = 1024;
+/** How much of the raw labels is kept on the stored container (labels are untrusted and can be huge). */
+export const MAX_STORED_LABELS = 100;
+const MAX_STORED_LABEL_KEY = 256;
+const MAX_STORED_LABEL_VALUE = 1024;
+
+export interface WatchLabels {
+  /** dd.watch when present and valid. */
+  readonly watch?: boolean;
+  readonly watchDigest?: boolean;
+  readonly includeTags?: string;
+  readonly excludeTags?: string;
+  readonly transformTags?: string;
+  readonly linkTemplate?: string;
+  readonly displayName?: string;
+  readonly displayIcon?: string;
+  readonly group?: string;
+  readonly triggerInclude?: string;
+  readonly triggerExclude?: string;
+}
+
+/** A label the container cannot be watched with; the container becomes `unknown` with this message. */
+export class LabelError extends Error {
+  readonly label: string;
+  constructor(label: string, message: string) {
+    super(`label ${label}: ${message}`);
+    this.name = 'LabelError';
+    this.label = label;
+  }
+}
+
+/** Reads the dd.* labels; returns the first problem as a LabelError instead of throwing. */
+export function parseWatchLabels(labels: Readonly<Record<string, string>>): { labels: WatchLabels; error?: LabelError } {
+  try {
+    return { labels: parseOrThrow(labels) };
+  } catch (error) {
+    if (error instanceof LabelError) return { labels: {}, error };
+    throw error;
+  }
+}
+
+function parseOrThrow(labels: Readonly<Record<string, string>>): WatchLabels {
+  const get = (name: string): string | undefined => (Object.prototype.hasOwnProperty.call(labels, name) ? labels[name] : undefined);
+  const watch = booleanLabel(LABELS.watch, get(LABELS.watch));
+  const watchDigest = booleanLabel(LABELS.watchDigest, get(LABELS.watchDigest));
+  const includeTags = patternLabel(LABELS.tagInclude, get(LABELS.tagInclude));
+  const excludeTags = patternLabel(LABELS.tagExclude, get(LABELS.tagExclude));
+  const transformTags = transformLabel(get(LABELS.tagTransform));
+  const linkTemplate = boundedText(LABELS.linkTemplate, get(LABELS.linkTemplate), MAX_TEMPLATE_LENGTH);
+  const displayName = boundedText(LABELS.displayName, get(LABELS.displayName), MAX_SHORT_TEXT);
+  const displayIcon = iconLabel(get(LABELS.displayIcon));
+  const group = boundedText(LABELS.group, get(LABELS.group), MAX_SHORT_TEXT);
+  const triggerInclude = boundedText(LABELS.triggerInclude, get(LABELS.triggerInclude), MAX_TRIGGER_LIST);
+  const triggerExclude = boundedText(LABELS.triggerExclude, get(LABELS.triggerExclude), MAX_TRIGGER_LIST);
+  return dropUndefined({
+    watch,
+    watchDigest,
+    includeTags,
+    excludeTags,
+    transformTags,
+    linkTemplate,
+    displayName,
+    displayIcon,
+    group,
+    triggerInclude,
+    triggerExclude,
+  });
+}
+
+function booleanLabel(name: string, value: string | undefined): boolean | undefined {
+  if (value === undefined) return undefined;
+  const normalised = value.trim().toLowerCase();
+  if (normalised === 'true') return true;
+  if (normalised === 'false') return false;
+  throw new LabelError(name, `'${truncate(value, 40)}' is not true or false`);
+}
+
+function patternLabel(name: string, value: string | undefined): string | undefined {
+  if (value === undefined || value === '') return undefined;
+  try {
+    compileSafePattern(value);
+  } catch (error) {
+    if (error instanceof UnsafePatternError) throw new LabelError(name, error.message);
+    throw error;
+  }
+  return value;
+}
+
+/** `pattern => replacement`: the pattern must be safe, the replacement short. */
+function transformLabel(value: string | undefined): string | undefined {
+  if (value === undefined || value === '') return undefined;
+  const name = LABELS.tagTransform;
+  const arrow = value.indexOf('=>');
+  if (arrow < 0) throw new LabelError(name, "expected 'pattern => replacement'");
+  patternLabel(name, value.slice(0, arrow).trim());
+  boundedText(name, value.slice(arrow + 2).trim(), MAX_SHORT_TEXT);
+  return value;
+}
+
+function boundedText(name: string, value: string | undefined, max: number): string | undefined {
+  if (value === undefined) return undefined;
+  if (value.length > max) throw new LabelError(name, `is longer than ${max} characters`);
+  const trimmed = value.trim();
+  return trimmed === '' ? undefined : trimmed;
+}
+
+const ICON = /^[A-Za-z0-9:._/-]+$/;
+function iconLabel(value: string | undefined): string | undefined {
+  const icon = boundedText(LABELS.displayIcon, value, MAX_SHORT_TEXT);
+  if (icon !== undefined && !ICON.test(icon)) throw new LabelError(LABELS.displayIcon, 'may only hold letters, digits and : . _ / -');
+  return icon;
+}
+
+/** A bounded copy of the labels for the store: at most MAX_STORED_LABELS, long values cut. */
+export function boundLabels(labels: Readonly<Record<string, string>> | null | undefined): Record<string, string> {
+  const bounded: Record<string, string> = {};
+  if (!labels) return bounded;
+  let count = 0;
+  for (const [key, value] of Object.entries(labels)) {
+    if (count >= MAX_STORED_LABELS) break;
+    if (typeof value !== 'string' || key.length > MAX_STORED_LABEL_KEY || key === '__proto__') continue;
+    bounded[key] = truncate(value, MAX_STORED_LABEL_VALUE);
+    count++;
+  }
+  return bounded;
+}
+
+function dropUndefined<T extends Record<string, unknown>>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}

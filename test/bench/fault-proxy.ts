@@ -1,0 +1,178 @@
+import { request as httpRequest, createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+
+/** What a registry request is about, from its path. */
+export type PathKind = 'ping' | 'tags' | 'manifest' | 'blob' | 'token' | 'other';
+
+/** A fault the proxy answers with instead of forwarding. */
+export type Fault =
+  | { readonly type: 'status'; readonly status: number; readonly retryAfter?: string }
+  | { readonly type: 'garbage' }
+  | { readonly type: 'hang' };
+
+export interface RecordedRequest {
+  readonly method: string;
+  readonly path: string;
+  readonly kind: PathKind;
+  /** The fault answered, or undefined when forwarded. */
+  readonly fault?: Fault['type'];
+}
+
+export interface FaultProxyOptions {
+  /** Registry to forward to, e.g. `http://127.0.0.1:5000` (loopback only). */
+  readonly target: string;
+  /** Delay added before each forwarded request. */
+  readonly latencyMs?: number;
+}
+
+interface PendingFault {
+  remaining: number;
+  readonly fault: Fault;
+  readonly kinds?: readonly PathKind[];
+}
+
+export function pathKind(path: string): PathKind {
+  const pathname = path.split('?')[0] ?? '';
+  if (pathname === '/v2/' || pathname === '/v2') return 'ping';
+  if (pathname.endsWith('/tags/list')) return 'tags';
+  if (pathname.includes('/manifests/')) return 'manifest';
+  if (pathname.includes('/blobs/')) return 'blob';
+  if (pathname.includes('token')) return 'token';
+  return 'other';
+}
+
+/**
+ * A loopback HTTP proxy in front of a registry for tests and benchmarks: counts requests by kind,
+ * adds latency, and answers the next N requests (optionally only of some kinds) with a fault:
+ * 429 with Retry-After, a 5xx, a garbage body, or no answer at all.
+ *
+ *   const proxy = await FaultProxy.start({ target: registry.url, latencyMs: 20 });
+ *   proxy.failNext(3, { type: 'status', status: 429, retryAfter: '1' }, ['tags']);
+ *   // point the client at proxy.url / proxy.address …
+ *   proxy.count('tags'); proxy.total(); proxy.requests; await proxy.close();
+ */
+export class FaultProxy {
+  readonly url: string;
+  /** host:port, as used in image references. */
+  readonly address: string;
+  readonly requests: RecordedRequest[] = [];
+  latencyMs: number;
+  readonly #server: Server;
+  readonly #target: URL;
+  readonly #faults: PendingFault[] = [];
+  readonly #sockets = new Set<Socket>();
+
+  private constructor(server: Server, port: number, options: FaultProxyOptions) {
+    this.#server = server;
+    this.#target = new URL(options.target);
+    this.latencyMs = options.latencyMs ?? 0;
+    this.address = `127.0.0.1:${port}`;
+    this.url = `http://${this.address}`;
+  }
+
+  static async start(options: FaultProxyOptions): Promise<FaultProxy> {
+    const target = new URL(options.target);
+    if (!/^(127\.\d+\.\d+\.\d+|localhost|\[::1\])$/.test(target.hostname)) {
+      throw new Error(`the fault proxy only forwards to loopback, not ${target.hostname}`);
+    }
+    let proxy: FaultProxy | undefined;
+    const server = createServer((req, res) => void proxy?.handle(req, res));
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(0, '127.0.0.1', () => resolve());
+    });
+    const address = server.address();
+    const port = typeof address === 'object' && address ? address.port : 0;
+    proxy = new FaultProxy(server, port, options);
+    server.on('connection', (socket: Socket) => {
+      proxy?.#sockets.add(socket);
+      socket.on('close', () => proxy?.#sockets.delete(socket));
+    });
+    return proxy;
+  }
+
+  /** Answers the next `count` requests (of the given kinds, or any) with `fault`. Faults queue in order. */
+  failNext(count: number, fault: Fault, kinds?: readonly PathKind[]): void {
+    this.#faults.push({ remaining: count, fault, ...(kinds ? { kinds } : {}) });
+  }
+
+  /** Drops faults not yet used. */
+  clearFaults(): void {
+    this.#faults.length = 0;
+  }
+
+  /** Requests received (forwarded or faulted), optionally of one kind and/or method. */
+  count(kind?: PathKind, method?: string): number {
+    return this.requests.filter((r) => (!kind || r.kind === kind) && (!method || r.method === method)).length;
+  }
+
+  total(): number {
+    return this.requests.length;
+  }
+
+  faulted(): number {
+    return this.requests.filter((r) => r.fault !== undefined).length;
+  }
+
+  /** Counts by kind, e.g. `{ tags: 20, manifest: 100 }`. */
+  countsByKind(): Partial<Record<PathKind, number>> {
+    const counts: Partial<Record<PathKind, number>> = {};
+    for (const r of this.requests) counts[r.kind] = (counts[r.kind] ?? 0) + 1;
+    return counts;
+  }
+
+  resetCounts(): void {
+    this.requests.length = 0;
+  }
+
+  async close(): Promise<void> {
+    for (const socket of this.#sockets) socket.destroy();
+    await new Promise<void>((resolve) => this.#server.close(() => resolve()));
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const path = req.url ?? '/';
+    const kind = pathKind(path);
+    const method = req.method ?? 'GET';
+    const pending = this.#faults.find((f) => f.remaining > 0 && (!f.kinds || f.kinds.includes(kind)));
+    if (pending) {
+      pending.remaining -= 1;
+      if (pending.remaining === 0) this.#faults.splice(this.#faults.indexOf(pending), 1);
+      this.requests.push({ method, path, kind, fault: pending.fault.type });
+      req.resume();
+      this.answerFault(pending.fault, res);
+      return;
+    }
+    this.requests.push({ method, path, kind });
+    if (this.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, this.latencyMs));
+    const upstream = httpRequest(
+      {
+        host: this.#target.hostname,
+        port: this.#target.port,
+        method,
+        path,
+        headers: { ...req.headers, host: this.#target.host },
+      },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      },
+    );
+    upstream.on('error', () => {
+      if (!res.headersSent) res.writeHead(502).end();
+      else res.destroy();
+    });
+    req.pipe(upstream);
+  }
+
+  private answerFault(fault: Fault, res: ServerResponse): void {
+    if (fault.type === 'hang') return; // never answer; close() destroys the socket
+    if (fault.type === 'garbage') {
+      res.writeHead(200, { 'content-type': 'application/json', 'docker-content-digest': 'sha256:not-a-digest' });
+      res.end('{"tags": [<<garbage>>');
+      return;
+    }
+    res.writeHead(fault.status, fault.retryAfter ? { 'retry-after': fault.retryAfter, 'content-type': 'application/json' } : { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ errors: [{ code: 'FAULT', message: `injected ${fault.status}` }] }));
+  }
+}

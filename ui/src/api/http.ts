@@ -1,0 +1,83 @@
+/** The one fetch wrapper: JSON in and out, API errors turned into readable ApiError messages. */
+
+export class ApiError extends Error {
+  readonly status: number;
+  readonly code: string;
+
+  constructor(status: number, code: string, message: string) {
+    super(message);
+    this.name = 'ApiError';
+    this.status = status;
+    this.code = code;
+  }
+}
+
+const STATUS_TEXT: Record<number, string> = {
+  401: 'You are not signed in (the daemon asked for credentials).',
+  403: 'This action is disabled on the daemon.',
+  404: 'Not found.',
+  409: 'Conflict with the current state.',
+  428: 'This action needs confirmation.',
+  429: 'Too many requests; try again in a moment.',
+  500: 'The daemon failed to handle the request.',
+  502: 'The daemon could not reach a backend.',
+  503: 'The daemon is not ready for this yet.',
+};
+
+export interface RequestOptions {
+  method?: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  body?: unknown;
+  headers?: Record<string, string>;
+  signal?: AbortSignal;
+}
+
+export async function request<T>(path: string, options: RequestOptions = {}): Promise<T> {
+  const headers: Record<string, string> = { Accept: 'application/json', ...options.headers };
+  if (options.body !== undefined) headers['Content-Type'] = 'application/json';
+  let response: Response;
+  try {
+    response = await fetch(path, {
+      method: options.method ?? 'GET',
+      headers,
+      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+      signal: options.signal,
+      credentials: 'same-origin',
+    });
+  } catch (error) {
+    if ((error as Error).name === 'AbortError') throw error;
+    throw new ApiError(0, 'NETWORK', 'Cannot reach the dockdeck daemon. Is it running?');
+  }
+  if (response.status === 204) return undefined as T;
+  const text = await response.text();
+  const body = parseJson(text);
+  if (!response.ok) throw toApiError(response.status, body, text);
+  return body as T;
+}
+
+function parseJson(text: string): unknown {
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function toApiError(status: number, body: unknown, text: string): ApiError {
+  const record = body && typeof body === 'object' ? (body as Record<string, unknown>) : {};
+  const code = typeof record.code === 'string' ? record.code : `HTTP_${status}`;
+  const message =
+    typeof record.error === 'string' && record.error.trim()
+      ? record.error
+      : typeof record.message === 'string' && record.message.trim()
+        ? record.message
+        : (STATUS_TEXT[status] ?? (text.trim().slice(0, 200) || `Request failed (${status}).`));
+  return new ApiError(status, code, message);
+}
+
+/** A message fit for a person, whatever was thrown. */
+export function readableError(error: unknown): string {
+  if (error instanceof ApiError) return error.message;
+  if (error instanceof Error) return error.message;
+  return String(error);
+}

@@ -1,0 +1,152 @@
+/** API shapes the UI reads (seed 003). Optional fields are ones the daemon may leave out. */
+
+export type UpdateKind = 'major' | 'minor' | 'patch' | 'prerelease' | 'digest';
+export type RuntimeState = 'created' | 'running' | 'paused' | 'restarting' | 'removing' | 'exited' | 'dead';
+
+export interface CheckError {
+  message: string;
+  code?: string;
+  at?: string;
+}
+
+export interface Container {
+  id: string;
+  name: string;
+  watcher: string;
+  agent?: string;
+  status: RuntimeState | string;
+  health?: string;
+  displayName?: string;
+  displayIcon?: string;
+  group?: string;
+  labels?: Record<string, string>;
+  watched?: boolean;
+  image: {
+    id?: string;
+    registry?: { name?: string; url?: string };
+    name: string;
+    tag: { value: string; semver?: boolean };
+    digest?: { watch?: boolean; value?: string; repo?: string; repoDigests?: string[] };
+    architecture?: string;
+    os?: string;
+    created?: string;
+  };
+  result?: { tag: string; digest?: string; created?: string; link?: string };
+  updateKind?: { kind: UpdateKind; localValue: string; remoteValue: string } | null;
+  updateAvailable: boolean;
+  checkStatus?: 'ok' | 'unknown' | 'pending';
+  error?: CheckError;
+  lastCheckedAt?: string;
+  updateDetectedAt?: string;
+  createdAt?: string;
+  updatePolicy?: UpdatePolicy;
+}
+
+export interface UpdatePolicy {
+  skipTags?: string[];
+  skipDigests?: string[];
+  snoozeUntil?: string;
+  maturityMode?: string;
+  maturityMinAgeDays?: number;
+}
+
+export interface Page<T> {
+  data: T[];
+  total: number;
+  limit?: number;
+  offset?: number;
+  hasMore?: boolean;
+}
+
+export interface ContainerSummary {
+  containers: { total: number; running: number; stopped: number };
+  security?: { issues: number };
+  hotUpdates?: number;
+  matureUpdates?: number;
+}
+
+export type OperationStatus = 'queued' | 'in-progress' | 'succeeded' | 'rolled-back' | 'failed' | 'expired';
+
+export interface PhaseEntry {
+  phase: string;
+  at: string;
+  message?: string;
+}
+
+export interface UpdateOperation {
+  id: string;
+  containerName: string;
+  containerId?: string;
+  status: OperationStatus | string;
+  phase: string;
+  createdAt: string;
+  updatedAt: string;
+  triggerName?: string;
+  fromVersion?: string;
+  toVersion?: string;
+  targetImage?: string;
+  rollbackReason?: string;
+  lastError?: string;
+  kind?: string;
+  /** Phase history, when the daemon records it. */
+  phases?: PhaseEntry[];
+}
+
+export interface Backup {
+  id: string;
+  containerId?: string;
+  containerName: string;
+  imageName: string;
+  imageTag: string;
+  imageDigest?: string;
+  timestamp: string;
+  triggerName?: string;
+}
+
+export interface Trigger {
+  id: string;
+  type: string;
+  name: string;
+  configuration?: Record<string, unknown>;
+}
+
+export interface StatsEntry {
+  id: string;
+  name: string;
+  cpuPercent: number;
+  memoryUsageBytes: number;
+  memoryLimitBytes: number;
+  memoryPercent: number;
+}
+
+export interface StatsSummary {
+  timestamp: string;
+  watchedCount: number;
+  avgCpuPercent: number;
+  totalMemoryUsageBytes: number;
+  totalMemoryLimitBytes: number;
+  totalMemoryPercent: number;
+  topCpu: StatsEntry[];
+  topMemory: StatsEntry[];
+}
+
+export interface ContainerStats {
+  timestamp: string;
+  cpuPercent: number;
+  memoryUsageBytes: number;
+  memoryLimitBytes: number;
+  memoryPercent: number;
+  networkRxBytes?: number;
+  networkTxBytes?: number;
+}
+
+export interface LogLine {
+  type: 'stdout' | 'stderr';
+  ts: string;
+  line: string;
+}
+
+/** The preview is free-form on purpose: shown as a list of changes plus the raw plan. */
+export type UpdatePreview = Record<string, unknown>;
+
+export const TERMINAL_STATUSES: ReadonlySet<string> = new Set(['succeeded', 'rolled-back', 'failed', 'expired']);

@@ -1,0 +1,109 @@
+import { computed, reactive } from 'vue';
+import { api } from '../api/client.ts';
+import { ApiError, readableError } from '../api/http.ts';
+import type { PhaseEntry, UpdateOperation } from '../api/types.ts';
+import { TERMINAL_STATUSES } from '../api/types.ts';
+import { containersStore } from './containers.ts';
+
+/** Update operations by id, patched by `dd:update-operation-changed`; phases seen live are kept. */
+const state = reactive({
+  byId: new Map<string, UpdateOperation>(),
+  /** Phases observed through events, for daemons that do not return a phase history. */
+  seen: new Map<string, PhaseEntry[]>(),
+  loaded: false,
+  loading: false,
+  error: '',
+});
+
+function remember(operation: UpdateOperation): void {
+  state.byId.set(operation.id, operation);
+  const seen = state.seen.get(operation.id) ?? [];
+  if (seen.at(-1)?.phase !== operation.phase) {
+    seen.push({ phase: operation.phase, at: operation.updatedAt });
+    state.seen.set(operation.id, seen);
+  }
+}
+
+export const operationsStore = {
+  state,
+  all: computed(() => [...state.byId.values()].sort((a, b) => b.createdAt.localeCompare(a.createdAt))),
+
+  upsert: remember,
+
+  get(id: string): UpdateOperation | undefined {
+    return state.byId.get(id);
+  },
+
+  /** The phase history: the daemon's when it has one, else what we watched happen. */
+  phases(operation: UpdateOperation): PhaseEntry[] {
+    if (operation.phases?.length) return operation.phases;
+    return state.seen.get(operation.id) ?? [{ phase: operation.phase, at: operation.updatedAt }];
+  },
+
+  forContainer(name: string): UpdateOperation[] {
+    return this.all.value.filter((operation) => operation.containerName === name);
+  },
+
+  async refresh(id: string): Promise<UpdateOperation> {
+    const operation = await api.operation(id);
+    remember(operation);
+    return operation;
+  },
+
+  async loadForContainer(id: string): Promise<void> {
+    const page = await api.containerOperations(id);
+    for (const operation of page.data) remember(operation);
+  },
+
+  /**
+   * Loads the history across containers: the list endpoint when the daemon has one,
+   * otherwise each container's own history.
+   */
+  async loadAll(): Promise<void> {
+    state.loading = true;
+    try {
+      try {
+        const page = await api.listOperations();
+        for (const operation of page.data) remember(operation);
+      } catch (error) {
+        if (!(error instanceof ApiError) || (error.status !== 404 && error.status !== 405)) throw error;
+        await containersStore.ensureLoaded();
+        const ids = containersStore.all.value.map((container) => container.id).slice(0, 100);
+        const pages = await Promise.allSettled(ids.map((id) => api.containerOperations(id)));
+        for (const page of pages) if (page.status === 'fulfilled') for (const operation of page.value.data) remember(operation);
+      }
+      state.error = '';
+      state.loaded = true;
+    } catch (error) {
+      state.error = readableError(error);
+    } finally {
+      state.loading = false;
+    }
+  },
+
+  /** Polls an operation until it is terminal; a fallback for when SSE events are missed. */
+  async follow(id: string, isActive: () => boolean, everyMs = 2000): Promise<void> {
+    while (isActive()) {
+      const known = state.byId.get(id);
+      if (known && TERMINAL_STATUSES.has(known.status)) return;
+      try {
+        await this.refresh(id);
+      } catch {
+        // The next tick tries again; the SSE stream usually wins anyway.
+      }
+      await new Promise((resolve) => setTimeout(resolve, everyMs));
+    }
+  },
+};
+
+export function operationEventHandlers(): Record<string, (data: unknown) => void> {
+  const handle = (data: unknown) => {
+    const operation = (data as { operation?: UpdateOperation } | null)?.operation;
+    if (operation && typeof operation.id === 'string') remember(operation);
+  };
+  return {
+    'dd:update-operation-changed': handle,
+    'dd:update-applied': handle,
+    'dd:update-failed': handle,
+  };
+}
