@@ -53,7 +53,7 @@ async function main(): Promise<void> {
   });
   const checker = new RegistryHub(config.registries, { logger });
   const watch = createWatchService({ config, engines, checker, store, bus, logger });
-  const { app } = createApp({ version, startedAt: new Date(), config, store, bus, logger, engines, live, watch });
+  const { app } = createApp({ version, startedAt: new Date(), config, store, bus, logger, engines, live, watch, registries: checker });
   let http: Server;
   try {
     http = await listen(app, config.server);

@@ -2,6 +2,7 @@ import type { Config } from '../config/load-config.ts';
 import type { EngineConnection } from '../engine/engine-connection.ts';
 import type { EventBus } from '../events/bus.ts';
 import type { Logger } from '../log.ts';
+import type { RegistryDescription } from '../registries/registry-descriptions.ts';
 import type { WatchService } from '../scheduler/watch-service.ts';
 import type { Store } from '../store/store.ts';
 import type { LiveServices } from './sse/live-services.ts';
@@ -20,4 +21,6 @@ export interface AppContext {
   readonly live?: LiveServices;
   /** Watchers, schedules and event streams (absent: watch routes answer 503, lists read the store). */
   readonly watch?: WatchService;
+  /** Registry listing (absent: GET /api/v1/registries describes the configuration). */
+  readonly registries?: { listRegistries(): RegistryDescription[] };
 }

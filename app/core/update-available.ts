@@ -1,4 +1,5 @@
 import type { Container } from './container.ts';
+import { suppressionReason, type UpdatePolicyRecord } from './policy.ts';
 
 /** The store's policy record for one container identity (skip, snooze, maturity …); owned by the updates feature. */
 export type UpdatePolicy = Readonly<Record<string, unknown>>;
@@ -9,9 +10,11 @@ export type UpdatePolicy = Readonly<Record<string, unknown>>;
  * whose last known result was an update stays "update available" — never silently up to date.
  */
 export function computeUpdateAvailable(
-  container: Pick<Container, 'updateKind' | 'watched' | 'updateDetectedAt'>,
-  _policy: UpdatePolicy | undefined,
-  _now: Date,
+  container: Pick<Container, 'updateKind' | 'watched' | 'updateDetectedAt' | 'result'>,
+  policy: UpdatePolicy | undefined,
+  now: Date,
 ): boolean {
-  return container.updateKind !== null;
+  if (container.updateKind === null) return false;
+  // Skipped tags/digests, an active snooze or a too-young candidate hide the update.
+  return suppressionReason(container, policy as UpdatePolicyRecord | undefined, now) === undefined;
 }

@@ -35,7 +35,8 @@ export const PROVIDERS: readonly ProviderDefinition[] = [
     tokenLogin: 'oauth2',
   },
   { provider: 'quay', hosts: 'quay.io', matches: (host) => host === 'quay.io', baseUrl: () => 'https://quay.io', tokenLogin: '$oauthtoken' },
-  { provider: 'lscr', hosts: 'lscr.io', matches: (host) => host === 'lscr.io', baseUrl: () => 'https://lscr.io', tokenLogin: 'token' },
+  // lscr.io redirects to ghcr.io, and a redirect would drop the Authorization header: go straight there.
+  { provider: 'lscr', hosts: 'lscr.io', matches: (host) => host === 'lscr.io', baseUrl: () => 'https://ghcr.io', tokenLogin: 'token' },
   {
     provider: 'ecr',
     hosts: '<account>.dkr.ecr.<region>.amazonaws.com, public.ecr.aws',

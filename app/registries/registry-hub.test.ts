@@ -75,6 +75,27 @@ describe('RegistryHub tag updates', () => {
     expect(evil.calls).toHaveLength(1);
   });
 
+  it('asks again without a page size the registry refuses', async () => {
+    const { hub: h, calls } = hub(({ url }) => (url.searchParams.has('n') ? status(400) : json({ tags: ['1.0.0', '1.0.3'] })));
+    await expect(h.check(image(), {}, h.newCycle())).resolves.toMatchObject({ updateKind: { remoteValue: '1.0.3' } });
+    expect(calls.map((c) => c.url.search)).toEqual(['?n=1000', '']);
+  });
+
+  it('keeps at most maxConcurrency requests in flight per registry', async () => {
+    let inFlight = 0;
+    let peak = 0;
+    const { hub: h } = hub(async () => {
+      inFlight += 1;
+      peak = Math.max(peak, inFlight);
+      await new Promise((resolve) => setImmediate(resolve));
+      inFlight -= 1;
+      return json({ tags: ['1.0.0'] });
+    }, [], { maxConcurrency: 3 });
+    const cycle = h.newCycle();
+    await Promise.all(Array.from({ length: 12 }, (_, i) => h.check(image({ name: `team/app${i}` }), {}, cycle)));
+    expect(peak).toBe(3);
+  });
+
   it('bounds the number of pages', async () => {
     const { hub: h } = hub(() => json({ tags: ['1.0.0'] }, { headers: { link: '</v2/team/app/tags/list?last=x>; rel="next"' } }), [], { limits: { maxTagPages: 3 } });
     await expect(h.check(image(), {}, h.newCycle())).rejects.toThrow(/more than 3 pages/);
@@ -306,7 +327,7 @@ describe('RegistryHub routing', () => {
     const config: RegistryConfig = { provider: 'ghcr', name: 'mine', token: 'ghp_secret', insecure: false, maxRequests: 50 };
     const { hub: h } = hub(tagsHandler, [config]);
     const listed = h.listRegistries();
-    expect(listed[0]).toMatchObject({ id: 'ghcr.mine', provider: 'ghcr', credentials: 'basic', builtIn: false, maxRequests: 50, url: 'https://ghcr.io' });
+    expect(listed[0]).toMatchObject({ id: 'ghcr.mine', provider: 'ghcr', credentials: true, builtIn: false, maxRequests: 50, url: 'https://ghcr.io' });
     expect(listed.map((r) => r.id)).toContain('hub.public');
     expect(JSON.stringify(listed)).not.toContain('ghp_secret');
     expect(h.describeRegistry('ghcr.io').name).toBe('ghcr.mine');

@@ -9,8 +9,13 @@ import type { Logger } from '../log.ts';
 import { realSleep, type FetchLike, type Sleep } from './oci/http-port.ts';
 import { OciClient, type ClientLimits, type ManifestHead } from './oci/oci-client.ts';
 import { RequestBudget } from './oci/request-budget.ts';
+import type { RegistryCredentials } from './oci/oci-transport.ts';
+import { EcrAuthorizer, ecrRegionOf } from './ecr/ecr-authorizer.ts';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './oci/retry-policy.ts';
 import { credentialsFrom, hostOfUrl, isLoopbackHost, providerNamed, PROVIDERS } from './providers.ts';
+import { describeBuiltIn, describeConfigured, type RegistryDescription } from './registry-descriptions.ts';
+
+export type { RegistryDescription };
 import { RegistryError, type CheckOutcome, type CycleCache, type ImageChecker, type TagRules } from './types.ts';
 
 export interface RegistryHubOptions {
@@ -29,26 +34,13 @@ export interface RegistryHubOptions {
   readonly limits?: Partial<ClientLimits>;
 }
 
-/** One registry as the listing shows it; never any secret. */
-export interface RegistryDescription {
-  readonly id: string;
-  readonly provider: string;
-  readonly name: string;
-  readonly url: string;
-  readonly hosts: string;
-  /** Built in (anonymous public access) rather than configured. */
-  readonly builtIn: boolean;
-  readonly credentials: 'none' | 'basic' | 'token';
-  readonly caFile: boolean;
-  readonly insecure: boolean;
-  readonly maxRequests: number;
-}
-
 interface RegistryEntry {
   readonly description: RegistryDescription;
   readonly matches: (host: string) => boolean;
   readonly baseUrl: (host: string) => string;
   readonly config?: RegistryConfig;
+  /** undici's fetch with this registry's TLS settings (CAFILE read once, at start-up). */
+  readonly fetch?: FetchLike;
 }
 
 interface Route {
@@ -77,9 +69,11 @@ export class RegistryHub implements ImageChecker {
   constructor(configs: readonly RegistryConfig[], options: RegistryHubOptions) {
     this.#options = options;
     this.#configured = configs.map((config) => this.#configuredEntry(config));
-    this.#builtIn = PROVIDERS.map((definition) =>
-      this.#entry({ id: `${definition.provider}.public`, provider: definition.provider, name: 'public', url: fixedUrl(definition.hosts, definition.baseUrl), hosts: definition.hosts, builtIn: true }, definition.matches, (host) => definition.baseUrl(host)),
-    );
+    this.#builtIn = PROVIDERS.map((definition) => ({
+      description: describeBuiltIn(definition, options.defaultMaxRequests),
+      matches: definition.matches,
+      baseUrl: (host: string) => definition.baseUrl(host),
+    }));
   }
 
   newCycle(): CycleCache {
@@ -119,7 +113,7 @@ export class RegistryHub implements ImageChecker {
     const compiled: CompiledTagRules = compileTagRules({ include: rules.includeTags, exclude: rules.excludeTags, transform: rules.transformTags });
     const context = { repository: image.name, budget: this.#budget(cycle, entry) };
     const tag = image.tag.value;
-    const prefix = `${entry.description.id}|${image.name}`;
+    const prefix = `${entry.description.id}|${client.baseUrl}|${image.name}`;
     const versioned = parseTag(applyTransform(tag, compiled.transform)) !== null;
     const tags = versioned ? await cached(cycle, `tags|${prefix}`, () => client.listTags(context)) : undefined;
     const localDigests = image.digest.repoDigests.map((digest) => digest.slice(digest.lastIndexOf('@') + 1));
@@ -194,7 +188,8 @@ export class RegistryHub implements ImageChecker {
         if (oldest !== undefined) this.#anonymous.delete(oldest);
       }
       const url = `${isLoopbackHost(host) ? 'http' : 'https'}://${host}`;
-      anonymous = this.#entry({ id: host, provider: 'custom', name: host, url, hosts: host, builtIn: true }, (h) => h === host, () => url);
+      const description = { ...describeBuiltIn({ provider: 'custom', hosts: host, matches: () => true, baseUrl: () => url }, this.#options.defaultMaxRequests), id: host, name: host };
+      anonymous = { description, matches: (h) => h === host, baseUrl: () => url };
       this.#anonymous.set(host, anonymous);
     }
     return anonymous;
@@ -203,56 +198,42 @@ export class RegistryHub implements ImageChecker {
   #configuredEntry(config: RegistryConfig): RegistryEntry {
     const definition = providerNamed(config.provider);
     const configuredHost = config.url ? hostOfUrl(config.url) : undefined;
-    const matches = configuredHost ? (host: string) => host === configuredHost : (host: string) => definition?.matches(host) ?? false;
-    const baseUrl = (host: string) => config.url ?? definition?.baseUrl(host) ?? `https://${host}`;
-    const url = config.url ?? (definition ? fixedUrl(definition.hosts, definition.baseUrl) : '');
-    const credentials = credentialsFrom(config, definition);
-    if (config.provider === 'ecr' && config.accessKeyId && !credentials) {
-      this.#options.logger.warn({ registry: `${config.provider}.${config.name}` }, 'ECR access keys are not supported yet: set LOGIN=AWS and PASSWORD to an ECR authorization token');
-    }
-    return this.#entry(
-      {
-        id: `${config.provider}.${config.name}`,
-        provider: config.provider,
-        name: config.name,
-        url,
-        hosts: configuredHost ?? definition?.hosts ?? '',
-        builtIn: false,
-        credentials: credentials?.basic ? 'basic' : credentials?.bearer ? 'token' : 'none',
-        caFile: config.cafile !== undefined,
-        insecure: config.insecure,
-        maxRequests: config.maxRequests,
-      },
-      matches,
-      baseUrl,
+    return {
+      description: describeConfigured(config),
+      matches: configuredHost ? (host) => host === configuredHost : (host) => definition?.matches(host) ?? false,
+      baseUrl: (host) => config.url ?? definition?.baseUrl(host) ?? `https://${host}`,
       config,
-    );
+      ...(this.#options.fetch ? {} : { fetch: undiciFetchFor(config) }),
+    };
   }
 
-  #entry(
-    partial: Pick<RegistryDescription, 'id' | 'provider' | 'name' | 'url' | 'hosts' | 'builtIn'> & Partial<RegistryDescription>,
-    matches: (host: string) => boolean,
-    baseUrl: (host: string) => string,
-    config?: RegistryConfig,
-  ): RegistryEntry {
-    const description: RegistryDescription = {
-      credentials: 'none',
-      caFile: false,
-      insecure: false,
-      maxRequests: this.#options.defaultMaxRequests ?? 1000,
-      ...partial,
-    };
-    return { description, matches, baseUrl, ...(config ? { config } : {}) };
+  /** Configured credentials; ECR access keys become an on-demand token for the image's region. */
+  #credentials(entry: RegistryEntry, baseUrl: string): RegistryCredentials | undefined {
+    const config = entry.config;
+    if (!config) return undefined;
+    const fixed = credentialsFrom(config, providerNamed(config.provider));
+    if (fixed || config.provider !== 'ecr' || !config.accessKeyId || !config.secretAccessKey) return fixed;
+    const region = config.region ?? ecrRegionOf(hostOfUrl(baseUrl));
+    if (!region) throw new RegistryError('REGISTRY_AUTH', `registry ${entry.description.id}: set REGION to use ECR access keys`);
+    const authorizer = new EcrAuthorizer({
+      registryName: entry.description.id,
+      region,
+      keys: { accessKeyId: config.accessKeyId, secretAccessKey: config.secretAccessKey },
+      fetch: this.#options.fetch ?? entry.fetch ?? plainFetch,
+      now: this.#options.now ?? Date.now,
+      timeoutMs: this.#options.timeoutMs ?? 15_000,
+    });
+    return { basicProvider: () => authorizer.credentials() };
   }
 
   #client(entry: RegistryEntry, baseUrl: string): OciClient {
     const options = this.#options;
-    const credentials = entry.config ? credentialsFrom(entry.config, providerNamed(entry.config.provider)) : undefined;
+    const credentials = entry.config ? this.#credentials(entry, baseUrl) : undefined;
     return new OciClient({
       name: entry.description.id,
       baseUrl,
       ...(credentials ? { credentials } : {}),
-      fetch: options.fetch ?? undiciFetchFor(entry.config),
+      fetch: options.fetch ?? entry.fetch ?? plainFetch,
       timeoutMs: options.timeoutMs ?? 15_000,
       retry: { ...DEFAULT_RETRY_POLICY, ...options.retry },
       sleep: options.sleep ?? realSleep,
@@ -261,11 +242,6 @@ export class RegistryHub implements ImageChecker {
       ...(options.limits ? { limits: options.limits } : {}),
     });
   }
-}
-
-/** The API URL of a provider with one fixed host; empty for providers serving many hosts. */
-function fixedUrl(hosts: string, baseUrl: (host: string) => string): string {
-  return /[,*<]/.test(hosts) ? '' : baseUrl(hosts);
 }
 
 /** Shares one promise per key within a cycle, so concurrent containers of a repository ask once. */
@@ -278,6 +254,8 @@ function cached<T>(cycle: CycleCache, key: string, load: () => Promise<T>): Prom
   pending.catch(() => undefined);
   return pending;
 }
+
+const plainFetch = undiciFetchFor(undefined);
 
 /** undici's fetch, with a dispatcher for a private CA or INSECURE when configured. */
 function undiciFetchFor(config: RegistryConfig | undefined): FetchLike {

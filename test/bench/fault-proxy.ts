@@ -31,6 +31,11 @@ interface PendingFault {
   readonly kinds?: readonly PathKind[];
 }
 
+/** Starts a proxy (same as FaultProxy.start). */
+export function startFaultProxy(options: FaultProxyOptions): Promise<FaultProxy> {
+  return FaultProxy.start(options);
+}
+
 export function pathKind(path: string): PathKind {
   const pathname = path.split('?')[0] ?? '';
   if (pathname === '/v2/' || pathname === '/v2') return 'ping';
@@ -49,13 +54,14 @@ export function pathKind(path: string): PathKind {
  *   const proxy = await FaultProxy.start({ target: registry.url, latencyMs: 20 });
  *   proxy.failNext(3, { type: 'status', status: 429, retryAfter: '1' }, ['tags']);
  *   // point the client at proxy.url / proxy.address …
- *   proxy.count('tags'); proxy.total(); proxy.requests; await proxy.close();
+ *   proxy.requests('tags'); proxy.total(); proxy.countsByKind(); proxy.log; await proxy.close();
  */
 export class FaultProxy {
   readonly url: string;
   /** host:port, as used in image references. */
   readonly address: string;
-  readonly requests: RecordedRequest[] = [];
+  /** Every request received, in order. */
+  readonly log: RecordedRequest[] = [];
   latencyMs: number;
   readonly #server: Server;
   readonly #target: URL;
@@ -84,11 +90,12 @@ export class FaultProxy {
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : 0;
     proxy = new FaultProxy(server, port, options);
+    const created = proxy;
     server.on('connection', (socket: Socket) => {
-      proxy?.#sockets.add(socket);
-      socket.on('close', () => proxy?.#sockets.delete(socket));
+      created.#sockets.add(socket);
+      socket.on('close', () => created.#sockets.delete(socket));
     });
-    return proxy;
+    return created;
   }
 
   /** Answers the next `count` requests (of the given kinds, or any) with `fault`. Faults queue in order. */
@@ -103,26 +110,31 @@ export class FaultProxy {
 
   /** Requests received (forwarded or faulted), optionally of one kind and/or method. */
   count(kind?: PathKind, method?: string): number {
-    return this.requests.filter((r) => (!kind || r.kind === kind) && (!method || r.method === method)).length;
+    return this.log.filter((r) => (!kind || r.kind === kind) && (!method || r.method === method)).length;
+  }
+
+  /** Number of requests received, optionally of one kind and/or method (same as count). */
+  requests(kind?: PathKind, method?: string): number {
+    return this.count(kind, method);
   }
 
   total(): number {
-    return this.requests.length;
+    return this.log.length;
   }
 
   faulted(): number {
-    return this.requests.filter((r) => r.fault !== undefined).length;
+    return this.log.filter((r) => r.fault !== undefined).length;
   }
 
   /** Counts by kind, e.g. `{ tags: 20, manifest: 100 }`. */
   countsByKind(): Partial<Record<PathKind, number>> {
     const counts: Partial<Record<PathKind, number>> = {};
-    for (const r of this.requests) counts[r.kind] = (counts[r.kind] ?? 0) + 1;
+    for (const r of this.log) counts[r.kind] = (counts[r.kind] ?? 0) + 1;
     return counts;
   }
 
   resetCounts(): void {
-    this.requests.length = 0;
+    this.log.length = 0;
   }
 
   async close(): Promise<void> {
@@ -138,12 +150,12 @@ export class FaultProxy {
     if (pending) {
       pending.remaining -= 1;
       if (pending.remaining === 0) this.#faults.splice(this.#faults.indexOf(pending), 1);
-      this.requests.push({ method, path, kind, fault: pending.fault.type });
+      this.log.push({ method, path, kind, fault: pending.fault.type });
       req.resume();
       this.answerFault(pending.fault, res);
       return;
     }
-    this.requests.push({ method, path, kind });
+    this.log.push({ method, path, kind });
     if (this.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, this.latencyMs));
     const upstream = httpRequest(
       {

@@ -4,6 +4,7 @@ import { registerContainerRoutes } from './containers.ts';
 import { registerEventRoutes } from './events.ts';
 import { registerLogRoutes } from './logs.ts';
 import { registerMetricsRoutes } from './metrics.ts';
+import { registerRegistryRoutes } from './registries.ts';
 import { registerStatsRoutes } from './stats.ts';
 import { registerSystemRoutes } from './system.ts';
 import { registerWatcherRoutes } from './watchers.ts';
@@ -17,6 +18,7 @@ export const routeModules: ReadonlyArray<(registry: RouteRegistry, context: AppC
   registerEventRoutes,
   registerMetricsRoutes,
   registerWatcherRoutes,
+  registerRegistryRoutes,
   // Keep containers last among /api/v1/containers/* modules: its /:id would shadow their static paths.
   registerContainerRoutes,
 ];

@@ -94,9 +94,11 @@ export function registerLogRoutes(api: RouteRegistry, context: AppContext): void
         });
       }
       upgrade.taken = true;
+      // ws answers a malformed handshake itself without calling back: free the slot with the socket.
+      upgrade.socket.once('close', release);
       req.res?.detachSocket(upgrade.socket as never);
       sockets.handleUpgrade(req, upgrade.socket, upgrade.head, (ws) => {
-        void streamLogs(ws, context, params.id, query).finally(release);
+        void streamLogs(ws, context, params.id, query).finally(() => release());
       });
     },
   });

@@ -3,8 +3,9 @@
  * undici's fetch with a dispatcher (custom CA, insecure TLS).
  */
 export interface HttpRequestInit {
-  readonly method: 'GET' | 'HEAD';
+  readonly method: 'GET' | 'HEAD' | 'POST';
   readonly headers: Record<string, string>;
+  readonly body?: string;
   readonly signal: AbortSignal;
   readonly redirect: 'follow';
 }

@@ -72,7 +72,7 @@ export class OciClient {
       if (page > this.#limits.maxTagPages) {
         throw this.#bad(context, `the tag list has more than ${this.#limits.maxTagPages} pages`);
       }
-      const answer: Exchange = await this.#transport.request(context, 'GET', url, 'application/json', this.#limits.maxTagPageBytes, 'tag list');
+      const answer: Exchange = await this.#firstPageTolerant(context, url, page);
       const parsed = tagListSchema.safeParse(parseJsonSafely(answer.body));
       if (!parsed.success) throw this.#bad(context, 'the tag list is not valid JSON of the expected shape');
       tags.push(...validTags(parsed.data.tags ?? []));
@@ -80,6 +80,17 @@ export class OciClient {
       url = this.#nextPage(context, answer.headers.get('link'), url);
     }
     return [...new Set(tags)];
+  }
+
+  /** Some registries refuse a page size they do not support (HTTP 400): ask once more without it. */
+  async #firstPageTolerant(context: RequestContext, url: string, page: number): Promise<Exchange> {
+    const get = (target: string) => this.#transport.request(context, 'GET', target, 'application/json', this.#limits.maxTagPageBytes, 'tag list');
+    try {
+      return await get(url);
+    } catch (error) {
+      if (page !== 1 || !(error instanceof RegistryError) || error.status !== 400) throw error;
+      return get(url.split('?')[0] ?? url);
+    }
   }
 
   /**

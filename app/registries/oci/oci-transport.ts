@@ -12,6 +12,8 @@ export interface RegistryCredentials {
   readonly basic?: { readonly username: string; readonly password: string };
   /** A static bearer token sent as is (custom registries with TOKEN and no LOGIN). */
   readonly bearer?: string;
+  /** Basic credentials obtained on demand (ECR access keys → a 12-hour token). */
+  readonly basicProvider?: () => Promise<{ readonly username: string; readonly password: string }>;
 }
 
 export interface TransportOptions {
@@ -141,7 +143,8 @@ export class OciTransport {
     if (credentials?.bearer) return `Bearer ${credentials.bearer}`;
     if (!challenge) return undefined;
     if (challenge.scheme === 'basic') {
-      return credentials?.basic ? basicHeader(credentials.basic.username, credentials.basic.password) : undefined;
+      const basic = await this.#basicCredentials();
+      return basic ? basicHeader(basic.username, basic.password) : undefined;
     }
     if (!challenge.realm) return undefined;
     const scope = `repository:${context.repository}:pull`;
@@ -170,7 +173,7 @@ export class OciTransport {
     if (service) url.searchParams.set('service', service);
     url.searchParams.set('scope', scope);
     const headers: Record<string, string> = { accept: 'application/json', 'user-agent': 'dockdeck' };
-    const basic = this.#options.credentials?.basic;
+    const basic = await this.#basicCredentials();
     if (basic) headers.authorization = basicHeader(basic.username, basic.password);
     const answer = await this.#exchange(context, 'GET', url.toString(), headers, MAX_TOKEN_BYTES, 'token request');
     if (answer.status === 401 || answer.status === 403) {
@@ -184,6 +187,12 @@ export class OciTransport {
     if (/[\r\n]/.test(token)) throw this.#fail(context, 'REGISTRY_BAD_RESPONSE', 'the token contains line breaks');
     this.#tokens.set(key, token, parsed.data.expires_in ?? DEFAULT_TOKEN_SECONDS);
     return token;
+  }
+
+  async #basicCredentials(): Promise<{ readonly username: string; readonly password: string } | undefined> {
+    const credentials = this.#options.credentials;
+    if (credentials?.basic) return credentials.basic;
+    return credentials?.basicProvider ? credentials.basicProvider() : undefined;
   }
 
   /** One HTTP exchange: budget, concurrency cap, timeout, bounded body (read only for 2xx GETs). */

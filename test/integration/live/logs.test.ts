@@ -121,6 +121,21 @@ describe('container logs against the real engine', () => {
     expect((await streamLogs(`${base}/api/v1/containers/unknown/logs/stream`)).code).toBe(4004);
   });
 
+  it('reads TTY containers, whose output is not multiplexed', async () => {
+    const name = uniqueName('dd-logs-tty');
+    const id = await runContainer(name, ['sh', '-c', 'echo tty-line; while :; do sleep 1; done'], ['-t']);
+    ids.push(id);
+    harness.store.update((data) => {
+      data.containers.push(storedContainer(id, name));
+    });
+    await waitForLog(id, 'tty-line');
+    const text = await (await fetch(`${harness.url}/api/v1/containers/${id}/logs?timestamps=false`)).text();
+    expect(text).toBe('tty-line\r\n');
+    const { frames, code } = await streamLogs(`${harness.url.replace('http', 'ws')}/api/v1/containers/${id}/logs/stream?follow=false`);
+    expect(code).toBe(1000);
+    expect(frames.map((f) => [f.type, f.line])).toEqual([['stdout', 'tty-line']]);
+  });
+
   it('answers 426 to a plain HTTP request on the stream path', async () => {
     const response = await fetch(`${harness.url}/api/v1/containers/${chatty}/logs/stream`);
     expect(response.status).toBe(426);

@@ -10,6 +10,8 @@ import { buildReleases, cleanup, containerRecord, containersNamed, inspect, make
 function comparable(data: Record<string, any>): Record<string, unknown> {
   const { Config, HostConfig, Mounts, NetworkSettings, Name, Id } = data;
   const { Image: _image, Hostname: _hostname, ...config } = Config;
+  // APP_MODE is the image's own default, which the new release changes on purpose.
+  config.Env = (config.Env as string[]).filter((entry) => !entry.startsWith('APP_MODE='));
   const networks: Record<string, unknown> = {};
   for (const [name, endpoint] of Object.entries(NetworkSettings.Networks as Record<string, any>)) {
     networks[name] = {

@@ -1,0 +1,65 @@
+import { ConfigError } from '../../config/config-error.ts';
+import { integerSetting, stringSetting, urlSetting } from '../../config/setting.ts';
+import { basicAuth, sendHttp } from '../http-send.ts';
+import { defaultPriority } from '../priority.ts';
+import { defineProvider, maskedConfiguration, type Delivery } from '../provider.ts';
+
+const settings = {
+  url: urlSetting('ntfy server base URL.', 'https://ntfy.sh'),
+  topic: stringSetting('Topic to publish to.', { maxLength: 64 }),
+  priority: integerSetting('Message priority 1–5 (default by update kind: major 4, minor 3, patch/digest 2).', 1, 5),
+  tags: stringSetting('Comma-separated ntfy tags (emoji short codes or words).', { defaultValue: 'whale' }),
+  token: stringSetting('Access token (sent as Bearer).', { secret: true }),
+  user: stringSetting('User name (Basic auth with PASSWORD).'),
+  password: stringSetting('Password (Basic auth with USER).', { secret: true }),
+};
+
+/** ntfy: JSON publish to the base URL (topic in the body), click = the container link, "Update now" button. */
+export const ntfyProvider = defineProvider({
+  type: 'ntfy',
+  kind: 'notify',
+  description: 'ntfy push notifications',
+  settings,
+  create({ prefix, values, environment }) {
+    if (!values.topic) throw new ConfigError(`${prefix}TOPIC`, 'is required', 'an ntfy topic name');
+    if (!/^[-_A-Za-z0-9]{1,64}$/.test(values.topic)) throw new ConfigError(`${prefix}TOPIC`, 'is not a valid topic', 'letters, digits, - or _');
+    if ((values.user === undefined) !== (values.password === undefined)) {
+      throw new ConfigError(`${prefix}${values.user === undefined ? 'USER' : 'PASSWORD'}`, 'is required with the other one', 'USER and PASSWORD together');
+    }
+    const url = values.url as string;
+    const topic = values.topic;
+    const tags = (values.tags ?? '').split(',').map((tag) => tag.trim()).filter(Boolean).slice(0, 10);
+    const headers: Record<string, string> = {};
+    if (values.token) headers.authorization = `Bearer ${values.token}`;
+    else if (values.user && values.password) headers.authorization = basicAuth(values.user, values.password);
+    return {
+      configuration: maskedConfiguration(settings, values),
+      async send(delivery: Delivery, signal: AbortSignal) {
+        const body: Record<string, unknown> = {
+          topic,
+          title: delivery.message.title,
+          // ntfy turns messages over 4 KB into attachments; keep it a message.
+          message: delivery.message.body.slice(0, 4000),
+          priority: values.priority ?? defaultPriority(delivery.containers),
+        };
+        if (tags.length > 0) body.tags = tags;
+        const first = delivery.containers[0];
+        if (delivery.mode === 'simple' && first) {
+          if (first.result?.link && /^https?:\/\//.test(first.result.link)) body.click = first.result.link;
+          if (environment.publicUrl && delivery.reason !== 'test') {
+            body.actions = [
+              {
+                action: 'http',
+                label: 'Update now',
+                url: `${environment.publicUrl}/api/v1/containers/${encodeURIComponent(first.id)}/update`,
+                method: 'POST',
+                clear: true,
+              },
+            ];
+          }
+        }
+        await sendHttp(environment, { url, headers, body, followRedirects: false }, signal);
+      },
+    };
+  },
+});
