@@ -12,6 +12,8 @@ import { createWatchService } from './scheduler/create-watch-service.ts';
 import { createLogger, type Logger } from './log.ts';
 import { StoreFileError } from './store/atomic-json-file.ts';
 import { Store } from './store/store.ts';
+import { createUpdateService } from './triggers/docker/create-update-service.ts';
+import { TriggerService } from './triggers/trigger-service.ts';
 
 /** Composition root: config → store → engines → http. The only place that exits the process. */
 async function main(): Promise<void> {
@@ -53,7 +55,23 @@ async function main(): Promise<void> {
   });
   const checker = new RegistryHub(config.registries, { logger });
   const watch = createWatchService({ config, engines, checker, store, bus, logger });
-  const { app } = createApp({ version, startedAt: new Date(), config, store, bus, logger, engines, live, watch, registries: checker });
+  const updates = createUpdateService({ config, engines, store, bus, logger });
+  // Interrupted updates (a crash mid-update) are brought to an end before any new request.
+  const recovered = await updates.recover();
+  if (recovered > 0) logger.warn({ operations: recovered }, 'recovered interrupted update operations');
+  let triggers: TriggerService;
+  try {
+    triggers = new TriggerService({ groups: config.triggers, store, bus, logger, services: { updates }, ...(config.server.publicUrl ? { publicUrl: config.server.publicUrl } : {}) });
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`dockdeck: invalid configuration: ${error.message}\n`);
+      await store.flush();
+      process.exit(78);
+    }
+    throw error;
+  }
+  for (const warning of triggers.warnings) logger.warn(warning);
+  const { app } = createApp({ version, startedAt: new Date(), config, store, bus, logger, engines, live, watch, registries: checker, updates, triggers });
   let http: Server;
   try {
     http = await listen(app, config.server);
@@ -68,6 +86,8 @@ async function main(): Promise<void> {
   logger.info({ address: config.server.address, port: config.server.port, store: config.store.path, version }, 'dockdeck is listening');
   attachWebSocketUpgrades(http, app);
   live.start();
+  // Triggers listen before the first watch run, so its results are not missed.
+  triggers.start();
   watch.start();
 
   let stopping = false;
@@ -80,6 +100,8 @@ async function main(): Promise<void> {
     // No new watch runs or engine events once shutting down; then the store flush below is final.
     await watch.stop().catch((error: unknown) => logger.error({ err: error }, 'stopping watchers failed'));
     await closeGracefully(http, 10_000);
+    // Unsent notifications stay pending in the outbox and go out after the next start.
+    triggers.stop();
     await store.flush().catch((error: unknown) => logger.error({ err: error }, 'final store write failed'));
     logger.info('stopped');
     process.exit(0);

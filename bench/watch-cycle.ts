@@ -40,7 +40,7 @@ async function main(): Promise<void> {
   try {
     log(`registry ${registry.url}, proxy ${proxy.url} (+${LATENCY_MS} ms per request), run ${runId}`);
     const repos = Array.from({ length: REPOS }, (_, index) => `bench-${runId}-r${index}`);
-    const proxyHost = new URL(proxy.url).host;
+    const proxyHost = proxy.address;
     let started = Date.now();
     await mapBounded(repos, 2, async (repo) => {
       for (const tag of ['1.0.0', '1.1.0']) await buildTestImage({ reference: `${registry.address}/${repo}:${tag}` });

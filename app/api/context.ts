@@ -5,6 +5,8 @@ import type { Logger } from '../log.ts';
 import type { RegistryDescription } from '../registries/registry-descriptions.ts';
 import type { WatchService } from '../scheduler/watch-service.ts';
 import type { Store } from '../store/store.ts';
+import type { TriggerService } from '../triggers/trigger-service.ts';
+import type { UpdateService } from '../updates/update-service.ts';
 import type { LiveServices } from './sse/live-services.ts';
 
 /** What the HTTP layer may use. Built by main.ts; routes never construct services themselves. */
@@ -21,6 +23,10 @@ export interface AppContext {
   readonly live?: LiveServices;
   /** Watchers, schedules and event streams (absent: watch routes answer 503, lists read the store). */
   readonly watch?: WatchService;
+  /** Notification triggers, outbox (absent: trigger routes answer 503). */
+  readonly triggers?: TriggerService;
   /** Registry listing (absent: GET /api/v1/registries describes the configuration). */
   readonly registries?: { listRegistries(): RegistryDescription[] };
+  /** Update operations, backups and rollbacks (absent: those routes answer 503). */
+  readonly updates?: UpdateService;
 }

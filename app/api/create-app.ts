@@ -6,6 +6,7 @@ import { errorHandler, notFoundHandler } from './middleware/errors.ts';
 import { buildOpenApiDocument } from './openapi.ts';
 import { RouteRegistry } from './route-registry.ts';
 import { routeModules } from './routes/index.ts';
+import { uiStatic } from './ui-static.ts';
 
 /** Builds the Express application: middleware, every route module, the OpenAPI document, errors. */
 export function createApp(context: AppContext): { app: Express; registry: RouteRegistry } {
@@ -35,6 +36,8 @@ export function createApp(context: AppContext): { app: Express; registry: RouteR
     res.json(openapi);
   });
   app.use(router);
+  // The web UI after the API (so it never shadows a route) and before the JSON 404.
+  app.use(uiStatic());
 
   app.use(notFoundHandler);
   app.use(errorHandler(context.logger));

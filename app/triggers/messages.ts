@@ -29,6 +29,11 @@ function shortValue(value: string): string {
   return /^sha256:[0-9a-f]{12,}$/i.test(value) ? value.slice(0, 19) : value;
 }
 
+/** A link worth printing or clicking: http(s) and not absurdly long (a cut URL would be wrong). */
+export function usableLink(link: string | undefined): string | undefined {
+  return link && link.length <= 1024 && /^https?:\/\/\S+$/.test(link) ? link : undefined;
+}
+
 /** Where a container runs, as people name it: the watcher, prefixed by the agent when remote. */
 export function hostOf(container: Pick<Container, 'agent' | 'watcher'>): string {
   return container.agent ? `${container.agent}/${container.watcher}` : container.watcher;
@@ -41,7 +46,7 @@ export function hostOf(container: Pick<Container, 'agent' | 'watcher'>): string 
  */
 export function containerVariables(container: Container): Record<string, string> {
   const update = container.updateKind;
-  const link = cut(container.result?.link);
+  const link = usableLink(container.result?.link) ?? '';
   return {
     id: container.id,
     name: cut(container.name),

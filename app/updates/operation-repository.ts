@@ -4,6 +4,8 @@ import type { Store } from '../store/store.ts';
 import type { Backup } from './backup.ts';
 import { isTerminal, publicOperation, type OperationPhase, type OperationStatus, type UpdateOperation } from './operation.ts';
 
+const MAX_AUDIT = 5000;
+
 export type OperationDraft = Omit<UpdateOperation, 'id' | 'status' | 'phase' | 'createdAt' | 'updatedAt' | 'history'>;
 
 /**
@@ -71,8 +73,26 @@ export class OperationRepository {
       if (options.status) operation.status = options.status;
       operation.history.push(options.message ? { phase, at, message: options.message } : { phase, at });
     });
+    if (options.status && isTerminal(operation)) this.#audit(operation, at);
     await this.#store.flush();
     this.#bus.emit('update-operation-changed', { operation: publicOperation(operation) });
+  }
+
+  /** One audit line per finished operation (no environment values: the spec stays in the backup). */
+  #audit(operation: UpdateOperation, at: string): void {
+    this.#store.update((data) => {
+      data.audit.push({
+        id: randomUUID(),
+        at,
+        action: operation.kind === 'rollback' ? 'container-rollback' : 'container-update',
+        containerId: operation.containerId,
+        containerName: operation.containerName,
+        identity: operation.identity,
+        status: operation.status === 'succeeded' ? 'updated' : 'failed',
+        details: { operationId: operation.id, status: operation.status, fromVersion: operation.fromVersion, toVersion: operation.toVersion },
+      });
+      if (data.audit.length > MAX_AUDIT) data.audit.splice(0, data.audit.length - MAX_AUDIT);
+    });
   }
 
   async setFields(operation: UpdateOperation, fields: Partial<UpdateOperation>): Promise<void> {

@@ -29,6 +29,12 @@ export async function recoverInterrupted(deps: RecoveryDeps): Promise<number> {
     try {
       await recoverOne(deps, operation);
     } catch (error) {
+      // An engine that is down now may be back later: leave the operation for the next start
+      // rather than recording a failure that did not happen.
+      if ((error as { status?: number }).status === 503) {
+        deps.logger.error({ operation: operation.id, err: error }, 'cannot recover the interrupted update now: engine unavailable');
+        continue;
+      }
       const message = `Recovery failed: ${errorMessage(error)}`;
       deps.logger.error({ operation: operation.id, err: error }, message);
       await deps.repository.advance(operation, 'rollback-failed', { status: 'failed', message, fields: { lastError: message } });

@@ -1,5 +1,6 @@
 import type Docker from 'dockerode';
 import type { EngineConnection } from '../engine/engine-connection.ts';
+import { parseImageReference } from '../core/image-ref.ts';
 import type { ContainerInspect, ExtraNetwork, ImageConfig } from './container-spec.ts';
 
 /** The engine calls an update needs; a port so the executor can be driven by a fake in unit tests. */
@@ -22,11 +23,22 @@ export function engineStatus(error: unknown): number | undefined {
   return (error as { statusCode?: number } | undefined)?.statusCode;
 }
 
+/** Credentials for pulling from a registry host (`host[:port]`), as the engine's X-Registry-Auth wants them. */
+export interface PullAuth {
+  readonly username?: string;
+  readonly password?: string;
+  readonly serveraddress: string;
+}
+
+export type PullAuthLookup = (registryHost: string) => PullAuth | undefined;
+
 export class DockerUpdateEngine implements UpdateEngine {
   readonly #engine: EngineConnection;
+  readonly #authFor: PullAuthLookup;
 
-  constructor(engine: EngineConnection) {
+  constructor(engine: EngineConnection, authFor: PullAuthLookup = () => undefined) {
     this.#engine = engine;
+    this.#authFor = authFor;
   }
 
   #call<T>(what: (docker: Docker) => Promise<T>): Promise<T> {
@@ -57,7 +69,8 @@ export class DockerUpdateEngine implements UpdateEngine {
 
   async pull(reference: string): Promise<void> {
     await this.#call(async (docker) => {
-      const stream = (await docker.pull(reference)) as NodeJS.ReadableStream;
+      const auth = this.#authFor(registryHostOf(reference));
+      const stream = (await docker.pull(reference, auth ? { authconfig: auth } : {})) as NodeJS.ReadableStream;
       await new Promise<void>((resolve, reject) => {
         docker.modem.followProgress(stream, (error: Error | null, events: Array<{ error?: string }>) => {
           const failed = events?.find((event) => event.error);
@@ -117,5 +130,13 @@ export class DockerUpdateEngine implements UpdateEngine {
       // In use by another container (409) or already gone (404): nothing to prune.
       if (engineStatus(error) !== 404 && engineStatus(error) !== 409) throw error;
     }
+  }
+}
+
+function registryHostOf(reference: string): string {
+  try {
+    return parseImageReference(reference).registryHost;
+  } catch {
+    return '';
   }
 }

@@ -118,6 +118,17 @@ export class UpdateService {
     }
   }
 
+  /** Resolves once the operation is terminal. */
+  async whenDone(id: string): Promise<void> {
+    for (;;) {
+      const operation = this.repository.get(id);
+      if (!operation || isTerminal(operation)) return;
+      const running = this.#running.get(id);
+      if (running) await running;
+      else await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+
   latestBackup(identity: string, backupId?: string): Backup {
     const backups = this.repository.backupsFor(identity);
     const backup = backupId ? backups.find((entry) => entry.id === backupId) : backups[0];

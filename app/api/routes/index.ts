@@ -8,6 +8,11 @@ import { registerRegistryRoutes } from './registries.ts';
 import { registerStatsRoutes } from './stats.ts';
 import { registerSystemRoutes } from './system.ts';
 import { registerWatcherRoutes } from './watchers.ts';
+import { registerTriggerRoutes } from './triggers.ts';
+import { registerBackupRoutes } from './backups.ts';
+import { registerLifecycleRoutes } from './lifecycle.ts';
+import { registerUpdatePolicyRoutes } from './update-policy.ts';
+import { registerUpdateRoutes } from './updates.ts';
 
 /** Every route module, in mount order. Adding a resource means adding one line here. */
 export const routeModules: ReadonlyArray<(registry: RouteRegistry, context: AppContext) => void> = [
@@ -19,6 +24,12 @@ export const routeModules: ReadonlyArray<(registry: RouteRegistry, context: AppC
   registerMetricsRoutes,
   registerWatcherRoutes,
   registerRegistryRoutes,
+  // Updates, backups (static /containers/backups), policy and lifecycle: before containers' /:id.
+  registerBackupRoutes,
+  registerUpdateRoutes,
+  registerUpdatePolicyRoutes,
+  registerLifecycleRoutes,
   // Keep containers last among /api/v1/containers/* modules: its /:id would shadow their static paths.
+  registerTriggerRoutes,
   registerContainerRoutes,
 ];

@@ -1,6 +1,7 @@
 import { ConfigError } from '../../config/config-error.ts';
 import { integerSetting, stringSetting, urlSetting } from '../../config/setting.ts';
 import { basicAuth, sendHttp } from '../http-send.ts';
+import { usableLink } from '../messages.ts';
 import { defaultPriority } from '../priority.ts';
 import { defineProvider, maskedConfiguration, type Delivery } from '../provider.ts';
 
@@ -45,7 +46,8 @@ export const ntfyProvider = defineProvider({
         if (tags.length > 0) body.tags = tags;
         const first = delivery.containers[0];
         if (delivery.mode === 'simple' && first) {
-          if (first.result?.link && /^https?:\/\//.test(first.result.link)) body.click = first.result.link;
+          const link = usableLink(first.result?.link);
+          if (link) body.click = link;
           if (environment.publicUrl && delivery.reason !== 'test') {
             body.actions = [
               {

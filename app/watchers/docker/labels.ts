@@ -52,42 +52,36 @@ export class LabelError extends Error {
   }
 }
 
-/** Reads the dd.* labels; returns the first problem as a LabelError instead of throwing. */
+/**
+ * Reads the dd.* labels. A bad label never throws: it is left out and the first problem is
+ * returned, while the valid labels still apply (a bad pattern must not turn dd.watch off).
+ */
 export function parseWatchLabels(labels: Readonly<Record<string, string>>): { labels: WatchLabels; error?: LabelError } {
-  try {
-    return { labels: parseOrThrow(labels) };
-  } catch (error) {
-    if (error instanceof LabelError) return { labels: {}, error };
-    throw error;
-  }
-}
-
-function parseOrThrow(labels: Readonly<Record<string, string>>): WatchLabels {
-  const get = (name: string): string | undefined => (Object.prototype.hasOwnProperty.call(labels, name) ? labels[name] : undefined);
-  const watch = booleanLabel(LABELS.watch, get(LABELS.watch));
-  const watchDigest = booleanLabel(LABELS.watchDigest, get(LABELS.watchDigest));
-  const includeTags = patternLabel(LABELS.tagInclude, get(LABELS.tagInclude));
-  const excludeTags = patternLabel(LABELS.tagExclude, get(LABELS.tagExclude));
-  const transformTags = transformLabel(get(LABELS.tagTransform));
-  const linkTemplate = boundedText(LABELS.linkTemplate, get(LABELS.linkTemplate), MAX_TEMPLATE_LENGTH);
-  const displayName = boundedText(LABELS.displayName, get(LABELS.displayName), MAX_SHORT_TEXT);
-  const displayIcon = iconLabel(get(LABELS.displayIcon));
-  const group = boundedText(LABELS.group, get(LABELS.group), MAX_SHORT_TEXT);
-  const triggerInclude = boundedText(LABELS.triggerInclude, get(LABELS.triggerInclude), MAX_TRIGGER_LIST);
-  const triggerExclude = boundedText(LABELS.triggerExclude, get(LABELS.triggerExclude), MAX_TRIGGER_LIST);
-  return dropUndefined({
-    watch,
-    watchDigest,
-    includeTags,
-    excludeTags,
-    transformTags,
-    linkTemplate,
-    displayName,
-    displayIcon,
-    group,
-    triggerInclude,
-    triggerExclude,
-  });
+  let error: LabelError | undefined;
+  const read = <T>(parse: (value: string | undefined) => T | undefined, name: string): T | undefined => {
+    const value = Object.prototype.hasOwnProperty.call(labels, name) ? labels[name] : undefined;
+    try {
+      return parse(value);
+    } catch (problem) {
+      if (!(problem instanceof LabelError)) throw problem;
+      error ??= problem;
+      return undefined;
+    }
+  };
+  const parsed = dropUndefined({
+    watch: read((v) => booleanLabel(LABELS.watch, v), LABELS.watch),
+    watchDigest: read((v) => booleanLabel(LABELS.watchDigest, v), LABELS.watchDigest),
+    includeTags: read((v) => patternLabel(LABELS.tagInclude, v), LABELS.tagInclude),
+    excludeTags: read((v) => patternLabel(LABELS.tagExclude, v), LABELS.tagExclude),
+    transformTags: read(transformLabel, LABELS.tagTransform),
+    linkTemplate: read((v) => boundedText(LABELS.linkTemplate, v, MAX_TEMPLATE_LENGTH), LABELS.linkTemplate),
+    displayName: read((v) => boundedText(LABELS.displayName, v, MAX_SHORT_TEXT), LABELS.displayName),
+    displayIcon: read(iconLabel, LABELS.displayIcon),
+    group: read((v) => boundedText(LABELS.group, v, MAX_SHORT_TEXT), LABELS.group),
+    triggerInclude: read((v) => boundedText(LABELS.triggerInclude, v, MAX_TRIGGER_LIST), LABELS.triggerInclude),
+    triggerExclude: read((v) => boundedText(LABELS.triggerExclude, v, MAX_TRIGGER_LIST), LABELS.triggerExclude),
+  }) as WatchLabels;
+  return error ? { labels: parsed, error } : { labels: parsed };
 }
 
 function booleanLabel(name: string, value: string | undefined): boolean | undefined {

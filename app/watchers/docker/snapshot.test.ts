@@ -120,6 +120,14 @@ describe('buildSnapshot', () => {
     expect(invalid.problem?.message).toMatch(/dd\.tag\.exclude: invalid pattern/);
     const transform = buildSnapshot(inspect('127.0.0.1:5000/team/app:1.2.3', { 'dd.tag.transform': 'no arrow' }), image, options);
     expect(transform.problem?.message).toMatch(/dd\.tag\.transform/);
+    // The valid labels still apply: a bad pattern must not silently unwatch the container.
+    const kept = buildSnapshot(
+      inspect('127.0.0.1:5000/team/app:1.2.3', { 'dd.watch': 'true', 'dd.tag.include': '(a+)+$', 'dd.display.name': 'Kept' }),
+      image,
+      { ...options, watchByDefault: false },
+    );
+    expect(kept.problem?.code).toBe('INVALID_LABEL');
+    expect(kept.container).toMatchObject({ watched: true, displayName: 'Kept' });
     const bool = buildSnapshot(inspect('127.0.0.1:5000/team/app:1.2.3', { 'dd.watch': 'maybe' }), image, options);
     expect(bool.problem?.message).toMatch(/dd\.watch: 'maybe' is not true or false/);
   });
@@ -169,7 +177,8 @@ describe('isSemverLikeTag', () => {
     ['16', true],
     ['2021.6.4', true],
     ['latest', false],
-    ['stable-2024', false],
+    ['stable', false],
+    ['alpine', false],
     ['', false],
   ])('%s → %s', (tag, expected) => {
     expect(isSemverLikeTag(tag)).toBe(expected);

@@ -1,6 +1,7 @@
 import { RUNTIME_STATES, type Container, type ImageInfo, type RuntimeState } from '../../core/container.ts';
 import { truncate } from '../../core/errors.ts';
 import { parseImageReference, type ImageReference } from '../../core/image-ref.ts';
+import { isVersionTag } from '../../core/tags.ts';
 import type { TagRules } from '../../registries/types.ts';
 import type { EngineContainerInspect, EngineImageInspect } from './engine-port.ts';
 import { boundLabels, COMPOSE_PROJECT_LABEL, DEFAULT_ICON, parseWatchLabels } from './labels.ts';
@@ -27,11 +28,9 @@ export interface SnapshotOptions {
 
 const MAX_REPO_DIGESTS = 50;
 const IMAGE_ID = /^(?:sha256:)?[a-f0-9]{12,64}$/;
-/** Numeric tags compared as versions: 1, 1.2, 1.2.3, v1.2.3, 1.2.3-alpine, 2021.6.4. */
-const SEMVER_LIKE_TAG = /^v?\d+(?:\.\d+){0,3}(?:[-+][0-9A-Za-z.-]*)?$/;
-
+/** Version tags (1, 1.2.3, v1.2.3, 1.2.3-alpine, 2021.6.4 …) as the registry side compares them. */
 export function isSemverLikeTag(tag: string): boolean {
-  return tag.length <= 128 && SEMVER_LIKE_TAG.test(tag);
+  return isVersionTag(tag);
 }
 
 /** Builds the snapshot of one container. Pure: every untrusted value is bounded, nothing throws. */

@@ -8,7 +8,7 @@ import { EngineConnection } from '../../../app/engine/engine-connection.ts';
 import { EventBus } from '../../../app/events/bus.ts';
 import { Store } from '../../../app/store/store.ts';
 import { DEFAULT_UPDATE_SETTINGS, type UpdateSettings } from '../../../app/updates/settings.ts';
-import { DockerUpdateEngine } from '../../../app/updates/update-engine.ts';
+import { DockerUpdateEngine, type PullAuthLookup } from '../../../app/updates/update-engine.ts';
 import { UpdateService } from '../../../app/updates/update-service.ts';
 import { docker } from '../../bench/exec.ts';
 import { buildTestImage, RUN_LABEL, uniqueName } from '../../bench/images.ts';
@@ -41,10 +41,13 @@ export function localEngine(): EngineConnection {
   return new EngineConnection({ name: 'local', socket: '/var/run/docker.sock' } as WatcherConfig);
 }
 
-export async function makeService(overrides: Partial<UpdateSettings> = {}): Promise<{ service: UpdateService; store: Store; bus: EventBus }> {
+export async function makeService(
+  overrides: Partial<UpdateSettings> = {},
+  authFor?: PullAuthLookup,
+): Promise<{ service: UpdateService; store: Store; bus: EventBus }> {
   const store = await Store.open(mkdtempSync(join(tmpdir(), 'dd-updates-')));
   const bus = new EventBus();
-  const engine = new DockerUpdateEngine(localEngine());
+  const engine = new DockerUpdateEngine(localEngine(), authFor);
   const service = new UpdateService({ store, bus, logger: pino({ level: 'silent' }), settings: testSettings(overrides), engineFor: () => engine });
   return { service, store, bus };
 }

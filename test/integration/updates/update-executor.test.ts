@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { docker } from '../../bench/exec.ts';
-import { uniqueName } from '../../bench/images.ts';
+import { buildTestImage, uniqueName } from '../../bench/images.ts';
+import { benchState } from '../../bench/state.ts';
 import { buildReleases, cleanup, containerRecord, containersNamed, inspect, makeService, runLabel, type Releases } from './helpers.ts';
 
 // Fields the engine sets per container or per image: allowed to differ after an update.
@@ -127,7 +128,7 @@ describe('update executor on the real engine', () => {
   ])('rolls back a release that %s', async (_what, tag, reason) => {
     const name = await run([], releases.ref('1.0.0'));
     const before = await inspect(name);
-    const { service, bus } = await makeService();
+    const { service, bus, store } = await makeService();
     const failed: unknown[] = [];
     bus.on('update-failed', (payload) => failed.push(payload.operation));
     const operation = await service.enqueue(await containerRecord(name, tag), {
@@ -139,6 +140,7 @@ describe('update executor on the real engine', () => {
     expect(done?.phase).toBe('rolled-back');
     expect(done?.rollbackReason).toMatch(reason);
     expect(failed).toHaveLength(1);
+    expect(store.data.audit).toContainEqual(expect.objectContaining({ action: 'container-update', status: 'failed', containerName: name }));
     const after = await inspect(name);
     expect(after.Id).toBe(before.Id);
     expect(after.State.Running).toBe(true);
@@ -174,4 +176,56 @@ describe('update executor on the real engine', () => {
     expect(after.State.Running).toBe(true);
     await expect(service.cancel(operation.id)).rejects.toMatchObject({ status: 409 });
   });
+
+  it('keeps BACKUPCOUNT backups and PRUNE removes only images no backup refers to', async () => {
+    const repo = `${benchState().registry.address}/${uniqueName('prune')}`;
+    for (const tag of ['1.0.0', '1.1.0', '1.2.0']) await buildTestImage({ reference: `${repo}:${tag}` });
+    const imageId = async (tag: string) => (await inspect(`${repo}:${tag}`)).Id as string;
+    const first = await imageId('1.0.0');
+    const second = await imageId('1.1.0');
+    const name = await run([], `${repo}:1.0.0`);
+    const { service } = await makeService({ backupCount: 1, prune: true });
+    const update = async (from: string, to: string) => {
+      const operation = await service.enqueue(await containerRecord(name, to), { kind: 'update', targetImage: `${repo}:${to}`, fromVersion: from, toVersion: to });
+      await service.idle();
+      expect(service.repository.get(operation.id)?.status).toBe('succeeded');
+      return operation;
+    };
+    const op1 = await update('1.0.0', '1.1.0');
+    // The backup refers to 1.0.0: its image is the rollback image and stays.
+    expect(await imageId('1.0.0')).toBe(first);
+    await update('1.1.0', '1.2.0');
+    const backups = service.repository.backupsFor(op1.identity);
+    expect(backups.map((backup) => backup.imageTag)).toEqual(['1.1.0']);
+    await expect(docker('image', 'inspect', first)).rejects.toThrow();
+    expect(await imageId('1.1.0')).toBe(second);
+  }, 120_000);
+
+  it('pulls from a registry that needs credentials only with them; a failed pull changes nothing', async () => {
+    const secured = benchState().securedRegistry;
+    const repo = `${secured.address}/${uniqueName('private')}`;
+    await buildTestImage({ reference: `${repo}:1.0.0` });
+    await buildTestImage({ reference: `${repo}:1.1.0` });
+    // The engine must fetch 1.1.0 from the registry, not find it locally.
+    await docker('rmi', `${repo}:1.1.0`);
+    const name = await run([], `${repo}:1.0.0`);
+    const before = await inspect(name);
+    const target = { kind: 'update' as const, targetImage: `${repo}:1.1.0`, fromVersion: '1.0.0', toVersion: '1.1.0' };
+
+    const anonymous = await makeService();
+    const refused = await anonymous.service.enqueue(await containerRecord(name, '1.1.0'), target);
+    await anonymous.service.idle();
+    expect(anonymous.service.repository.get(refused.id)).toMatchObject({ status: 'failed', phase: 'failed' });
+    expect((await inspect(name)).Id).toBe(before.Id);
+    expect(await containersNamed(name)).toEqual([name]);
+
+    const credentials = secured.credentials!;
+    const authed = await makeService({}, (host) =>
+      host === secured.address ? { username: credentials.user, password: credentials.password, serveraddress: host } : undefined,
+    );
+    const accepted = await authed.service.enqueue(await containerRecord(name, '1.1.0'), target);
+    await authed.service.idle();
+    expect(authed.service.repository.get(accepted.id)?.status).toBe('succeeded');
+    expect((await inspect(name)).Config.Image).toBe(`${repo}:1.1.0`);
+  }, 120_000);
 });

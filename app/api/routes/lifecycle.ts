@@ -1,0 +1,87 @@
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import { badRequest, conflict, notFound } from '../../core/errors.ts';
+import type { AppContext } from '../context.ts';
+import type { RouteRegistry } from '../route-registry.ts';
+import { errorSchema, idParams, requireActions, requireContainer, requireUpdates, splitEnv } from './update-route-helpers.ts';
+
+const timeoutQuery = z.object({ timeout: z.string().max(8).optional().describe('Grace period in seconds (1-300), default 10') });
+const resultSchema = z.object({ message: z.string(), containerId: z.string(), status: z.string() });
+const MAX_AUDIT = 5000;
+
+function parseTimeout(raw: string | undefined): number {
+  if (raw === undefined) return 10;
+  const value = Number(raw);
+  if (!/^\d+$/.test(raw) || value < 1 || value > 300) throw badRequest('INVALID_TIMEOUT', 'Timeout must be between 1 and 300 seconds');
+  return value;
+}
+
+/** Start, stop, restart (seed 003 / 002) and env reveal. */
+export function registerLifecycleRoutes(api: RouteRegistry, context: AppContext): void {
+  const action = (verb: 'start' | 'stop' | 'restart', summary: string) =>
+    api.add({
+      method: 'post',
+      path: `/api/v1/containers/:id/${verb}`,
+      tag: 'containers',
+      summary,
+      params: idParams,
+      ...(verb === 'start' ? {} : { query: timeoutQuery }),
+      responses: {
+        200: { description: 'Done', schema: resultSchema },
+        400: { description: 'Invalid timeout (INVALID_TIMEOUT)', schema: errorSchema },
+        403: { description: 'Container actions are disabled', schema: errorSchema },
+        404: { description: 'Unknown container', schema: errorSchema },
+        409: { description: 'Already in that state, or an update is running', schema: errorSchema },
+      },
+      handler: async ({ params, query }) => {
+        requireActions(context);
+        const timeout = verb === 'start' ? undefined : parseTimeout((query as { timeout?: string }).timeout);
+        const service = requireUpdates(context);
+        const container = requireContainer(context, params.id);
+        if (service.activeFor(container)) throw conflict('UPDATE_IN_PROGRESS', 'An update is running for this container');
+        const engine = service.engineFor(container.watcher);
+        const inspect = await engine.inspectContainer(container.id);
+        if (!inspect) throw notFound('Container', params.id);
+        if (verb === 'start' && inspect.State.Running) throw conflict('ALREADY_RUNNING', 'Container is already running');
+        if (verb === 'stop' && !inspect.State.Running) throw conflict('ALREADY_STOPPED', 'Container is already stopped');
+        if (verb === 'start') await engine.start(container.id);
+        else if (verb === 'stop') await engine.stop(container.id, timeout);
+        else await engine.restart(container.id, timeout);
+        const after = await engine.inspectContainer(container.id);
+        audit(context, `container-${verb}`, container.id, container.name);
+        return { message: `Container ${verb === 'stop' ? 'stopped' : verb === 'start' ? 'started' : 'restarted'}`, containerId: container.id, status: after?.State.Status ?? 'unknown' };
+      },
+    });
+  action('start', 'Start a stopped container');
+  action('stop', 'Stop a running container');
+  action('restart', 'Restart a container');
+
+  api.add({
+    method: 'post',
+    path: '/api/v1/containers/:id/env/reveal',
+    tag: 'containers',
+    summary: 'The unmasked environment of a container (audited)',
+    params: idParams,
+    responses: {
+      200: { description: 'Environment', schema: z.object({ env: z.array(z.object({ key: z.string(), value: z.string(), sensitive: z.boolean() })) }) },
+      404: { description: 'Unknown container', schema: errorSchema },
+    },
+    handler: async ({ params, req }) => {
+      const service = requireUpdates(context);
+      const container = requireContainer(context, params.id);
+      const inspect = await service.engineFor(container.watcher).inspectContainer(container.id);
+      if (!inspect) throw notFound('Container', params.id);
+      const env = splitEnv(inspect.Config.Env ?? []);
+      // Only who and which keys: never the values.
+      audit(context, 'env-reveal', container.id, container.name, { keys: env.map((entry) => entry.key), actor: (req as { user?: string }).user });
+      return { env };
+    },
+  });
+}
+
+function audit(context: AppContext, action: string, containerId: string, containerName: string, details?: Record<string, unknown>): void {
+  context.store.update((data) => {
+    data.audit.push({ id: randomUUID(), at: new Date().toISOString(), action, containerId, containerName, status: 'info', ...(details ? { details } : {}) });
+    if (data.audit.length > MAX_AUDIT) data.audit.splice(0, data.audit.length - MAX_AUDIT);
+  });
+}

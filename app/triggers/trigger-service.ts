@@ -1,0 +1,197 @@
+import type { RawGroup } from '../config/groups.ts';
+import type { Container } from '../core/container.ts';
+import { notFound, badRequest } from '../core/errors.ts';
+import type { EventBus } from '../events/bus.ts';
+import type { Logger } from '../log.ts';
+import type { OutboxEntry } from '../store/schema.ts';
+import type { Store } from '../store/store.ts';
+import { containersOf, DEFAULT_QUEUE_OPTIONS, DeliveryQueue, type QueueOptions } from './delivery-queue.ts';
+import { NotificationLedger } from './ledger.ts';
+import { renderBatch, renderSimple } from './messages.ts';
+import type { Delivery, ProviderDefinition, ProviderEnvironment } from './provider.ts';
+import { providerDefinitions } from './providers.ts';
+import { buildTriggers, candidateOf, routesTo, shouldFire, type Trigger } from './trigger.ts';
+
+export interface TriggerServiceOptions {
+  readonly groups: readonly RawGroup[];
+  readonly store: Store;
+  readonly bus: EventBus;
+  readonly logger: Logger;
+  readonly publicUrl?: string;
+  readonly fetch?: typeof fetch;
+  readonly timeoutMs?: number;
+  readonly queue?: Partial<QueueOptions>;
+  readonly definitions?: ReadonlyMap<string, ProviderDefinition>;
+  /** Handed to act providers (see ProviderEnvironment.services). */
+  readonly services?: Readonly<Record<string, unknown>>;
+}
+
+
+/**
+ * Listens to watch results on the bus and turns them into deliveries: routing, thresholds,
+ * ONCE ledger, simple/batch modes; the DeliveryQueue sends them asynchronously.
+ */
+export class TriggerService {
+  readonly triggers: readonly Trigger[];
+  /** Unknown keys and similar, for main.ts to log. */
+  readonly warnings: readonly string[];
+  readonly #bus: EventBus;
+  readonly #store: Store;
+  readonly #logger: Logger;
+  readonly #ledger: NotificationLedger;
+  readonly #queue: DeliveryQueue;
+  /** ONCE=false: keys sent since the last cycle ended (a container event and its cycle send once). */
+  readonly #recent = new Set<string>();
+  #unsubscribe: (() => void)[] = [];
+
+  /** Throws ConfigError (naming the variable) for invalid trigger configuration. */
+  constructor(options: TriggerServiceOptions) {
+    this.#bus = options.bus;
+    this.#store = options.store;
+    this.#logger = options.logger;
+    const environment: ProviderEnvironment = {
+      logger: options.logger,
+      fetch: options.fetch ?? globalThis.fetch,
+      timeoutMs: options.timeoutMs ?? 10_000,
+      ...(options.publicUrl ? { publicUrl: options.publicUrl.replace(/\/+$/, '') } : {}),
+      ...(options.services ? { services: options.services } : {}),
+    };
+    const built = buildTriggers(options.groups, options.definitions ?? providerDefinitions, environment);
+    this.triggers = built.triggers;
+    this.warnings = built.warnings;
+    this.#ledger = new NotificationLedger(options.store);
+    this.#queue = new DeliveryQueue(options.store, options.logger, { ...DEFAULT_QUEUE_OPTIONS, ...options.queue });
+  }
+
+  start(): void {
+    if (this.#unsubscribe.length > 0) return;
+    this.#unsubscribe = [
+      this.#bus.on('container-added', ({ container }) => this.#onContainer(container, undefined)),
+      this.#bus.on('container-updated', ({ container, previous }) => this.#onContainer(container, previous)),
+      this.#bus.on('watch-cycle-completed', ({ containers }) => this.#onCycle(containers)),
+    ];
+    this.#resumePending();
+  }
+
+  /** Stops listening and sending; unsent deliveries stay pending in the outbox for the next start. */
+  stop(): void {
+    for (const off of this.#unsubscribe) off();
+    this.#unsubscribe = [];
+    this.#queue.stop();
+  }
+
+  /** Resolves when no delivery is waiting, running or scheduled for retry. */
+  idle(): Promise<void> {
+    return this.#queue.idle();
+  }
+
+  find(type: string, name: string): Trigger {
+    const trigger = this.triggers.find((candidate) => candidate.type === type && candidate.name === name);
+    if (!trigger) throw notFound('Trigger', `${type}.${name}`);
+    return trigger;
+  }
+
+  /** Triggers a container routes to (its dd.trigger.include/exclude labels). */
+  triggersFor(container: Container): Trigger[] {
+    return this.triggers.filter((trigger) => routesTo(trigger, container));
+  }
+
+  outbox(): readonly OutboxEntry[] {
+    return this.#queue.list();
+  }
+
+  /** Run now for one container, ignoring AUTO and ONCE (and the threshold); waits for the outcome. */
+  async runForContainer(container: Container, type: string, name: string): Promise<OutboxEntry> {
+    const trigger = this.find(type, name);
+    const delivery: Delivery =
+      trigger.mode === 'batch'
+        ? { mode: 'batch', reason: 'manual', containers: [container], message: renderBatch(trigger.templates, [container]) }
+        : { mode: 'simple', reason: 'manual', containers: [container], message: renderSimple(trigger.templates, container) };
+    const entry = this.#queue.enqueue(trigger, delivery);
+    if (container.updateAvailable && container.updateKind) this.#ledger.record(trigger.id, [container], entry.createdAt);
+    return this.#queue.settled(entry.id);
+  }
+
+  /** A test message through the trigger, naming this host; waits for the outcome. */
+  async sendTest(type: string, name: string): Promise<OutboxEntry> {
+    const trigger = this.find(type, name);
+    const delivery: Delivery = {
+      mode: trigger.mode,
+      reason: 'test',
+      containers: [],
+      message: { title: `dockdeck: test of trigger ${trigger.id}`, body: `This is a test message from dockdeck (trigger ${trigger.id}).` },
+    };
+    return this.#queue.settled(this.#queue.enqueue(trigger, delivery).id);
+  }
+
+  retry(id: string): OutboxEntry {
+    const entry = this.#queue.find(id);
+    if (!entry) throw notFound('Outbox entry', id);
+    if (entry.status === 'sent' || entry.status === 'sending') throw badRequest('NOT_RETRYABLE', `Outbox entry is ${entry.status}`);
+    const trigger = this.triggers.find((candidate) => candidate.id === entry.trigger);
+    if (!trigger) throw notFound('Trigger', entry.trigger);
+    return this.#queue.retry(id, trigger, this.#deliveryOf(entry));
+  }
+
+  #deliveryOf(entry: OutboxEntry): Delivery {
+    return {
+      mode: entry.mode,
+      reason: entry.reason,
+      containers: containersOf(entry, this.#store.data.containers),
+      message: { title: entry.title, body: entry.body },
+    };
+  }
+
+  /** Deliveries left pending by a previous process are sent again. */
+  #resumePending(): void {
+    for (const entry of this.#queue.list()) {
+      if (entry.status !== 'pending' && entry.status !== 'sending') continue;
+      const trigger = this.triggers.find((candidate) => candidate.id === entry.trigger);
+      if (trigger) this.#queue.retry(entry.id, trigger, this.#deliveryOf(entry));
+    }
+  }
+
+  #onContainer(container: Container, previous: Container | undefined): void {
+    if (!container.updateAvailable) return;
+    // Only a new candidate is news; the same one is handled by the cycle (or was already sent).
+    if (previous?.updateAvailable && candidateOf(previous) === candidateOf(container)) return;
+    for (const trigger of this.triggers) {
+      if (trigger.auto && trigger.mode === 'simple') this.#fireSimple(trigger, container);
+    }
+  }
+
+  #onCycle(containers: readonly Container[]): void {
+    for (const trigger of this.triggers) {
+      if (!trigger.auto) continue;
+      if (trigger.mode === 'simple') {
+        for (const container of containers) this.#fireSimple(trigger, container);
+        continue;
+      }
+      const due = containers.filter((container) => this.#isDue(trigger, container));
+      if (due.length === 0) continue;
+      this.#enqueue(trigger, { mode: 'batch', reason: 'auto', containers: due, message: renderBatch(trigger.templates, due) });
+    }
+    this.#recent.clear();
+  }
+
+  #fireSimple(trigger: Trigger, container: Container): void {
+    if (!this.#isDue(trigger, container)) return;
+    this.#enqueue(trigger, { mode: 'simple', reason: 'auto', containers: [container], message: renderSimple(trigger.templates, container) });
+  }
+
+  #isDue(trigger: Trigger, container: Container): boolean {
+    if (!shouldFire(trigger, container)) return false;
+    if (trigger.once) return !this.#ledger.has(trigger.id, container);
+    return !this.#recent.has(NotificationLedger.keyOf(trigger.id, container));
+  }
+
+  #enqueue(trigger: Trigger, delivery: Delivery): void {
+    const entry = this.#queue.enqueue(trigger, delivery);
+    // Recorded when queued, not when sent: a failing receiver is retried from the outbox, not re-triggered.
+    if (trigger.once) this.#ledger.record(trigger.id, delivery.containers, entry.createdAt);
+    if (!trigger.once && this.#recent.size < 10_000) {
+      for (const container of delivery.containers) this.#recent.add(NotificationLedger.keyOf(trigger.id, container));
+    }
+    this.#logger.debug({ trigger: trigger.id, outbox: entry.id, containers: delivery.containers.length }, 'notification queued');
+  }
+}

@@ -1,0 +1,18 @@
+import { createRouter, createWebHistory } from 'vue-router';
+import DashboardView from './views/DashboardView.vue';
+
+export const router = createRouter({
+  history: createWebHistory(),
+  routes: [
+    { path: '/', name: 'dashboard', component: DashboardView, meta: { title: 'Dashboard' } },
+    { path: '/containers', name: 'containers', component: () => import('./views/ContainersView.vue'), meta: { title: 'Containers' } },
+    { path: '/containers/:id', name: 'container', component: () => import('./views/ContainerView.vue'), props: true, meta: { title: 'Container' } },
+    { path: '/operations', name: 'operations', component: () => import('./views/OperationsView.vue'), meta: { title: 'Operations' } },
+    { path: '/:rest(.*)*', name: 'not-found', component: () => import('./views/NotFoundView.vue'), meta: { title: 'Not found' } },
+  ],
+  scrollBehavior: () => ({ top: 0 }),
+});
+
+router.afterEach((to) => {
+  document.title = `${String(to.meta.title ?? '')} · dockdeck`;
+});
