@@ -89,21 +89,26 @@ async function main(): Promise<void> {
 
     const rows: string[] = [];
     for (const label of ['cold', 'warm', 'warm']) {
-      const before = proxy.requests();
+      const before = proxy.log.length;
       const t0 = performance.now();
       const [summary] = await service.watchAll();
       const wallMs = performance.now() - t0;
-      const requests = proxy.requests() - before;
-      const mine = store.data.containers.filter((c) => c.watched);
+      const cycleLog = proxy.log.slice(before);
+      const requests = cycleLog.length;
+      const byKind = new Map<string, number>();
+      for (const entry of cycleLog) byKind.set(`${entry.method} ${entry.kind}`, (byKind.get(`${entry.method} ${entry.kind}`) ?? 0) + 1);
+      // Only this run's containers: the shared engine may hold other labelled ones.
+      const mine = store.data.containers.filter((c) => c.watched && c.labels[RUN_LABEL] === runId);
       const kinds = new Map<string, number>();
       for (const c of mine) {
         const key = c.checkStatus === 'ok' ? (c.updateKind?.kind ?? 'up-to-date') : c.checkStatus;
         kinds.set(key, (kinds.get(key) ?? 0) + 1);
       }
       rows.push(
-        `${label.padEnd(5)} containers=${summary?.checked} wall=${wallMs.toFixed(0)} ms requests=${requests} ` +
+        `${label.padEnd(5)} containers=${mine.length} (checked in cycle: ${summary?.checked}) wall=${wallMs.toFixed(0)} ms requests=${requests} ` +
           `per-container=${(requests / Math.max(1, mine.length)).toFixed(2)} errors=${summary?.errors} ` +
-          `results=${[...kinds].map(([k, n]) => `${k}:${n}`).join(',')}`,
+          `results=${[...kinds].map(([k, n]) => `${k}:${n}`).join(',')} ` +
+          `requests-by-kind=${[...byKind].map(([k, n]) => `${k}:${n}`).join(',')}`,
       );
       log(rows.at(-1)!);
     }

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { replaceEndpointSection, type OpenApiDocument } from '../../../app/api/openapi-markdown.ts';
-import { replaceGeneratedSection } from '../../../app/config/docs-section.ts';
+import { replaceGeneratedSection } from '../../../scripts/config-docs-section.ts';
 import { startDaemon } from '../../bench/daemon.ts';
 
 describe('docs/ stay true to the code', () => {

@@ -88,7 +88,8 @@ export interface UpdateOperation {
   rollbackReason?: string;
   lastError?: string;
   kind?: string;
-  /** Phase history, when the daemon records it. */
+  /** Phase history, when the daemon records it (`history`; `phases` in other daemons). */
+  history?: PhaseEntry[];
   phases?: PhaseEntry[];
 }
 

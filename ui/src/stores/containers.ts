@@ -43,7 +43,10 @@ export const containersStore = {
   },
 
   upsert(container: Container): void {
-    state.byId.set(container.id, container);
+    // Only the policy endpoint returns `updatePolicy`: keep it across later events.
+    const known = state.byId.get(container.id);
+    const merged = !container.updatePolicy && known?.updatePolicy ? { ...container, updatePolicy: known.updatePolicy } : container;
+    state.byId.set(container.id, merged);
   },
 
   remove(id: string): void {

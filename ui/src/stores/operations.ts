@@ -16,7 +16,10 @@ const state = reactive({
 });
 
 function remember(operation: UpdateOperation): void {
+  const before = state.byId.get(operation.id);
   state.byId.set(operation.id, operation);
+  // A finished update recreated the container (new id, new image): refresh the list.
+  if (before && !TERMINAL_STATUSES.has(before.status) && TERMINAL_STATUSES.has(operation.status)) void containersStore.load();
   const seen = state.seen.get(operation.id) ?? [];
   if (seen.at(-1)?.phase !== operation.phase) {
     seen.push({ phase: operation.phase, at: operation.updatedAt });
@@ -36,7 +39,8 @@ export const operationsStore = {
 
   /** The phase history: the daemon's when it has one, else what we watched happen. */
   phases(operation: UpdateOperation): PhaseEntry[] {
-    if (operation.phases?.length) return operation.phases;
+    const recorded = operation.history ?? operation.phases;
+    if (recorded?.length) return recorded;
     return state.seen.get(operation.id) ?? [{ phase: operation.phase, at: operation.updatedAt }];
   },
 

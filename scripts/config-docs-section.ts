@@ -1,4 +1,4 @@
-import { renderConfigurationTables } from './describe.ts';
+import { renderConfigurationTables } from '../app/config/describe.ts';
 
 export const START_MARKER = '<!-- generated:variables:start (scripts/gen-config-docs.ts) -->';
 export const END_MARKER = '<!-- generated:variables:end -->';
@@ -14,6 +14,6 @@ export async function replaceGeneratedSection(document: string): Promise<string>
 
 /** Modules whose tables join the reference (trigger providers register theirs on import). */
 async function loadDocumentedModules(): Promise<void> {
-  const modules: string[] = [];
-  for (const module of modules) await import(module);
+  // Trigger providers register their tables when this module loads.
+  await import('../app/triggers/documented.ts');
 }
