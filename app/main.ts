@@ -8,6 +8,7 @@ import { closeGracefully, listen, readPackageVersion } from './api/server.ts';
 import { EngineConnection } from './engine/engine-connection.ts';
 import { EventBus } from './events/bus.ts';
 import { RegistryHub } from './registries/registry-hub.ts';
+import { recordRegistryRequest, recordTriggerDelivery } from './metrics/registry.ts';
 import { createWatchService } from './scheduler/create-watch-service.ts';
 import { createLogger, type Logger } from './log.ts';
 import { StoreFileError } from './store/atomic-json-file.ts';
@@ -53,7 +54,7 @@ async function main(): Promise<void> {
     options: { statsIntervalMs: config.stats.intervalSeconds * 1000 },
     onStatsError: (target, error) => logger.debug({ container: target.name, err: error }, 'stats sample failed'),
   });
-  const checker = new RegistryHub(config.registries, { logger });
+  const checker = new RegistryHub(config.registries, { logger, onResponse: recordRegistryRequest });
   const watch = createWatchService({ config, engines, checker, store, bus, logger });
   const updates = createUpdateService({ config, engines, store, bus, logger });
   // Interrupted updates (a crash mid-update) are brought to an end before any new request.
@@ -61,7 +62,7 @@ async function main(): Promise<void> {
   if (recovered > 0) logger.warn({ operations: recovered }, 'recovered interrupted update operations');
   let triggers: TriggerService;
   try {
-    triggers = new TriggerService({ groups: config.triggers, store, bus, logger, services: { updates }, ...(config.server.publicUrl ? { publicUrl: config.server.publicUrl } : {}) });
+    triggers = new TriggerService({ groups: config.triggers, store, bus, logger, services: { updates }, queue: { onAttempt: recordTriggerDelivery }, ...(config.server.publicUrl ? { publicUrl: config.server.publicUrl } : {}) });
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`dockdeck: invalid configuration: ${error.message}\n`);

@@ -32,6 +32,8 @@ export interface RegistryHubOptions {
   /** Request budget per cycle for registries without configuration (default 1000). */
   readonly defaultMaxRequests?: number;
   readonly limits?: Partial<ClientLimits>;
+  /** Told of every registry HTTP answer, e.g. to count requests by registry and status. */
+  readonly onResponse?: (registry: string, status: number | 'error') => void;
 }
 
 interface RegistryEntry {
@@ -240,6 +242,7 @@ export class RegistryHub implements ImageChecker {
       now: options.now ?? Date.now,
       maxConcurrency: options.maxConcurrency ?? 8,
       ...(options.limits ? { limits: options.limits } : {}),
+      ...(options.onResponse ? { onResponse: options.onResponse } : {}),
     });
   }
 }

@@ -18,6 +18,8 @@ export interface QueueOptions {
   readonly concurrency: number;
   /** Outbox entries kept in the store (oldest finished ones drop first). */
   readonly keep: number;
+  /** Told of every attempt's outcome, e.g. for metrics. */
+  readonly onAttempt?: (triggerId: string, outcome: 'sent' | 'failed') => void;
 }
 
 export const DEFAULT_QUEUE_OPTIONS: QueueOptions = {
@@ -175,6 +177,7 @@ export class DeliveryQueue {
     } finally {
       this.#controllers.delete(controller);
     }
+    this.#options.onAttempt?.(job.trigger.id, error === undefined ? 'sent' : 'failed');
     const at = new Date().toISOString();
     // A person waiting on a manual run or a test gets one attempt; the outbox can retry it later.
     const maxAttempts = job.delivery.reason === 'auto' ? (job.trigger.maxAttempts ?? this.#options.maxAttempts) : 1;

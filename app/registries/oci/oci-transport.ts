@@ -28,6 +28,8 @@ export interface TransportOptions {
   readonly random?: () => number;
   readonly maxConcurrency: number;
   readonly tokens?: TokenCache;
+  /** Told of every HTTP answer (its status) or failure to get one ('error'), e.g. for metrics. */
+  readonly onResponse?: (registry: string, status: number | 'error') => void;
 }
 
 export interface Exchange {
@@ -204,6 +206,7 @@ export class OciTransport {
       const signal = AbortSignal.timeout(this.#options.timeoutMs);
       try {
         const response = await this.#options.fetch(url, { method, headers, signal, redirect: 'follow' });
+        this.#options.onResponse?.(this.#options.name, response.status);
         const ok = response.status >= 200 && response.status < 300;
         if (method === 'HEAD' || !ok) {
           await discardBody(response.body);
@@ -212,6 +215,7 @@ export class OciTransport {
         const body = await readBoundedBody(response.body, maxBytes);
         return { status: response.status, headers: response.headers, body };
       } catch (error) {
+        if (!(error instanceof RegistryError || error instanceof RetryableFailure)) this.#options.onResponse?.(this.#options.name, 'error');
         throw this.#transportFailure(context, error, what);
       }
     });

@@ -86,6 +86,10 @@ describe('ntfy notifications from the real daemon', () => {
     });
     // The THRESHOLD=major trigger sent nothing for a minor update.
     expect(mine().filter((body) => body.topic === 'dd-major')).toEqual([]);
+    // Registry requests and the delivery are counted in the Prometheus metrics.
+    const metrics = await (await fetch(`${daemon!.url}/metrics`)).text();
+    expect(metrics).toMatch(/^dd_registry_requests_total\{registry="custom\.bench",status="200"\} [1-9]\d*$/m);
+    expect(metrics).toMatch(/^dd_trigger_deliveries_total\{trigger="ntfy\.phone",outcome="sent"\} 1$/m);
 
     await watchAndSettle();
     expect(mine()).toHaveLength(1);
