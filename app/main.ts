@@ -51,7 +51,13 @@ async function main(): Promise<void> {
     store,
     bus,
     engines,
-    options: { statsIntervalMs: config.stats.intervalSeconds * 1000 },
+    options: {
+      statsIntervalMs: config.stats.intervalSeconds * 1000,
+      heartbeatMs: config.sse.heartbeatSeconds * 1000,
+      maxClients: config.sse.maxClients,
+      maxClientsPerIp: config.sse.maxClientsPerIp,
+      replayCapacity: config.sse.replaySize,
+    },
     onStatsError: (target, error) => logger.debug({ container: target.name, err: error }, 'stats sample failed'),
   });
   const checker = new RegistryHub(config.registries, { logger, onResponse: recordRegistryRequest });

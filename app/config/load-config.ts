@@ -60,6 +60,7 @@ export interface Config {
   readonly log: { readonly level: string; readonly format: 'text' | 'json' };
   readonly ui: { readonly maturityThresholdDays: number };
   readonly stats: { readonly intervalSeconds: number };
+  readonly sse: { readonly heartbeatSeconds: number; readonly maxClients: number; readonly maxClientsPerIp: number; readonly replaySize: number };
   readonly watch: { readonly concurrency: number };
   readonly watchers: readonly WatcherConfig[];
   readonly registries: readonly RegistryConfig[];
@@ -170,6 +171,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     log: { level: g.DD_LOG_LEVEL as string, format: g.DD_LOG_FORMAT as 'text' | 'json' },
     ui: { maturityThresholdDays: g.DD_UI_MATURITY_THRESHOLD_DAYS as number },
     stats: { intervalSeconds: g.DD_STATS_INTERVAL as number },
+    sse: {
+      heartbeatSeconds: g.DD_SSE_HEARTBEAT_SECONDS as number,
+      maxClients: g.DD_SSE_MAX_CLIENTS as number,
+      maxClientsPerIp: g.DD_SSE_MAX_CLIENTS_PER_IP as number,
+      replaySize: g.DD_SSE_REPLAY_SIZE as number,
+    },
     watch: { concurrency: g.DD_WATCH_CONCURRENCY as number },
     watchers,
     registries,

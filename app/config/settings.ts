@@ -23,6 +23,10 @@ export const globalSettings = {
   DD_LOG_FORMAT: enumSetting('Log format.', ['text', 'json'], 'text'),
   DD_UI_MATURITY_THRESHOLD_DAYS: integerSetting('Age in days separating hot from mature updates.', 1, 30, 7),
   DD_STATS_INTERVAL: integerSetting('Seconds between fleet stats polls.', 1, 3600, 10),
+  DD_SSE_HEARTBEAT_SECONDS: integerSetting('Seconds between dd:heartbeat events on event streams.', 1, 300, 15),
+  DD_SSE_MAX_CLIENTS: integerSetting('Open event streams (SSE and log WebSockets) allowed in total.', 1, 100000, 1000),
+  DD_SSE_MAX_CLIENTS_PER_IP: integerSetting('Open event streams allowed per client address.', 1, 100000, 50),
+  DD_SSE_REPLAY_SIZE: integerSetting('Events kept for clients that reconnect with Last-Event-ID.', 1, 100000, 1000),
   DD_WATCH_CONCURRENCY: integerSetting('Registry checks run at once within a watch cycle.', 1, 64, 8),
 } satisfies SettingTable;
 

@@ -61,3 +61,24 @@ describe('live endpoints in the daemon started as a user would, behind basic aut
     reader.close();
   });
 });
+
+describe('stream settings from the environment', () => {
+  it('applies DD_SSE_MAX_CLIENTS_PER_IP and DD_SSE_HEARTBEAT_SECONDS', async () => {
+    const daemon = await startDaemon({
+      DD_WATCHER_LOCAL_SOCKET: '/nonexistent/docker.sock',
+      DD_SSE_MAX_CLIENTS_PER_IP: '1',
+      DD_SSE_HEARTBEAT_SECONDS: '1',
+    });
+    try {
+      const first = await openSse(`${daemon.url}/api/v1/events/ui`);
+      expect(first.status).toBe(200);
+      await first.waitFor((e) => e.event === 'dd:heartbeat', 10_000);
+      const second = await fetch(`${daemon.url}/api/v1/events/ui`);
+      expect(second.status).toBe(429);
+      expect(await second.json()).toMatchObject({ code: 'TOO_MANY_STREAMS' });
+      first.close();
+    } finally {
+      await daemon.stop();
+    }
+  });
+});
