@@ -45,6 +45,8 @@ beforeAll(async () => {
   expect(watched.status).toBe(200);
   browser = await launchBrowser();
   page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  page.on('console', (m) => console.log('BROWSER', m.text()));
+  page.on('response', (r) => { if (r.status() >= 400) console.log('HTTP', r.status(), r.url()); });
 }, 180_000);
 
 afterAll(async () => {
@@ -66,6 +68,9 @@ describe('updating from the web UI', () => {
     expect(await page.getByTestId('new-tag').textContent()).toBe('1.1.0');
 
     await page.getByTestId('update-now').click();
+    await new Promise((r) => setTimeout(r, 8000));
+    await page.screenshot({ path: '/tmp/e2e-dbg.png', fullPage: true });
+    console.log(daemon.output().slice(-3000));
     await page.locator('[data-testid=operation][data-status=succeeded]').waitFor(LONG);
     for (const phase of ['prepare', 'new-created', 'new-started', 'health-gate-passed']) {
       expect(await page.locator(`.phases [data-phase=${phase}]`).getAttribute('data-state')).toBe('done');
