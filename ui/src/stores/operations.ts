@@ -15,6 +15,9 @@ const state = reactive({
   error: '',
 });
 
+/** Seed 003 has no cross-container list; use it when the daemon has one, remember when it does not. */
+let listEndpoint = true;
+
 function remember(operation: UpdateOperation): void {
   const before = state.byId.get(operation.id);
   state.byId.set(operation.id, operation);
@@ -67,10 +70,12 @@ export const operationsStore = {
     state.loading = true;
     try {
       try {
+        if (!listEndpoint) throw new ApiError(404, 'ROUTE_NOT_FOUND', 'no list endpoint');
         const page = await api.listOperations();
         for (const operation of page.data) remember(operation);
       } catch (error) {
         if (!(error instanceof ApiError) || (error.status !== 404 && error.status !== 405)) throw error;
+        listEndpoint = false;
         await containersStore.ensureLoaded();
         const ids = containersStore.all.value.map((container) => container.id).slice(0, 100);
         const pages = await Promise.allSettled(ids.map((id) => api.containerOperations(id)));
