@@ -66,6 +66,7 @@ async function main(): Promise<void> {
   // Interrupted updates (a crash mid-update) are brought to an end before any new request.
   const recovered = await updates.recover();
   if (recovered > 0) logger.warn({ operations: recovered }, 'recovered interrupted update operations');
+  updates.startExpirySweep();
   let triggers: TriggerService;
   try {
     triggers = new TriggerService({ groups: config.triggers, store, bus, logger, services: { updates }, queue: { onAttempt: recordTriggerDelivery }, ...(config.server.publicUrl ? { publicUrl: config.server.publicUrl } : {}) });
@@ -106,6 +107,7 @@ async function main(): Promise<void> {
     await live.stop().catch((error: unknown) => logger.error({ err: error }, 'stopping live services failed'));
     // No new watch runs or engine events once shutting down; then the store flush below is final.
     await watch.stop().catch((error: unknown) => logger.error({ err: error }, 'stopping watchers failed'));
+    updates.stopExpirySweep();
     await closeGracefully(http, 10_000);
     // Unsent notifications stay pending in the outbox and go out after the next start.
     triggers.stop();

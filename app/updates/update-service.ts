@@ -39,6 +39,7 @@ export class UpdateService {
   readonly #running = new Map<string, Promise<void>>();
   readonly #engineFor: (watcher: string) => UpdateEngine;
   readonly #bus: EventBus;
+  #sweepTimer: NodeJS.Timeout | undefined;
 
   constructor(options: UpdateServiceOptions) {
     this.repository = new OperationRepository(options.store, options.bus);
@@ -62,6 +63,40 @@ export class UpdateService {
       settings: this.settings,
       engineFor: this.#engineFor,
     });
+  }
+
+  /**
+   * Marks operations expired that are active in the store but neither queued nor running here
+   * (e.g. recovery could not reach the engine) once they made no progress for the TTL. Expiry
+   * only ends the record: it sends no update-failed event and so no notification.
+   */
+  async expireStuck(now: number = Date.now()): Promise<number> {
+    let expired = 0;
+    for (const operation of this.repository.active()) {
+      if (this.#running.has(operation.id) || this.#queue.includes(operation.id)) continue;
+      if (now - Date.parse(operation.updatedAt) < this.settings.operationTtlMs) continue;
+      const minutes = Math.round(this.settings.operationTtlMs / 60_000);
+      await this.repository.advance(operation, 'expired', {
+        status: 'expired',
+        message: `No progress for ${minutes} min and not running: marked expired; check the container by hand`,
+      });
+      this.#logger.warn({ operation: operation.id, container: operation.containerName }, 'update operation expired');
+      expired++;
+    }
+    return expired;
+  }
+
+  startExpirySweep(intervalMs = 60_000): void {
+    if (this.#sweepTimer) return;
+    this.#sweepTimer = setInterval(() => {
+      this.expireStuck().catch((error: unknown) => this.#logger.error({ err: error }, 'operation expiry sweep failed'));
+    }, intervalMs);
+    this.#sweepTimer.unref();
+  }
+
+  stopExpirySweep(): void {
+    clearInterval(this.#sweepTimer);
+    this.#sweepTimer = undefined;
   }
 
   activeFor(container: Container): UpdateOperation | undefined {

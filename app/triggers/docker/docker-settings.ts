@@ -12,6 +12,7 @@ export const dockerTriggerSettings = {
   graceseconds: integerSetting('Seconds a container without a HEALTHCHECK must stay up after an update.', 0, 600, 10),
   concurrency: integerSetting('Updates running at the same time (the rest wait queued).', 1, 20, DEFAULT_UPDATE_SETTINGS.concurrency),
   stoptimeout: integerSetting('Seconds given to the old container to stop.', 1, 300, 10),
+  operationttl: integerSetting('Seconds after which an operation left active with no progress (e.g. its recovery could not reach the engine) is marked expired.', 60, 86400, 1800),
   phasedelayms: integerSetting('Pause after each update phase, in milliseconds (0; for tests and demos).', 0, 60_000, 0),
 } satisfies SettingTable;
 
@@ -35,6 +36,7 @@ export function updateSettingsFromTriggers(groups: readonly RawGroup[]): UpdateS
     concurrency: (v.concurrency as number | undefined) ?? DEFAULT_UPDATE_SETTINGS.concurrency,
     phaseDelayMs: (v.phasedelayms as number | undefined) ?? 0,
     stopTimeoutSeconds: (v.stoptimeout as number | undefined) ?? 10,
+    operationTtlMs: ((v.operationttl as number | undefined) ?? 1800) * 1000,
     triggerName: group.name,
     dryRun: (v.dryrun as boolean | undefined) ?? false,
   };
