@@ -1,3 +1,5 @@
+import type { EnvEntry } from './env.ts';
+
 /** The Container model: what dockdeck knows about one watched container. Shapes follow the API (seed 003). */
 
 export const UPDATE_KINDS = ['major', 'minor', 'patch', 'prerelease', 'digest'] as const;
@@ -57,6 +59,8 @@ export interface Container {
   readonly displayIcon: string;
   readonly group?: string;
   readonly labels: Readonly<Record<string, string>>;
+  /** Environment with sensitive values masked as *** (POST /containers/:id/env/reveal unmasks). */
+  readonly env?: readonly EnvEntry[];
   readonly watched: boolean;
   readonly includeTags?: string;
   readonly excludeTags?: string;

@@ -3,7 +3,8 @@ import { z } from 'zod';
 import { badRequest, conflict, notFound } from '../../core/errors.ts';
 import type { AppContext } from '../context.ts';
 import type { RouteRegistry } from '../route-registry.ts';
-import { errorSchema, idParams, requireActions, requireContainer, requireUpdates, splitEnv } from './update-route-helpers.ts';
+import { splitEnv } from '../../core/env.ts';
+import { errorSchema, idParams, requireActions, requireContainer, requireUpdates } from './update-route-helpers.ts';
 
 const timeoutQuery = z.object({ timeout: z.string().max(8).optional().describe('Grace period in seconds (1-300), default 10') });
 const resultSchema = z.object({ message: z.string(), containerId: z.string(), status: z.string() });

@@ -26,23 +26,3 @@ export function requireContainer(context: AppContext, id: string): Container {
   return container;
 }
 
-/** Keys whose values are masked as *** outside the reveal endpoint. */
-const SENSITIVE_KEY = /pass(word|wd|phrase)?|secret|token|(api|access|private|secret)?_?key|credential|auth|cookie|session|salt|signature|dsn/i;
-
-export function isSensitiveKey(key: string): boolean {
-  return SENSITIVE_KEY.test(key);
-}
-
-export function splitEnv(entries: readonly string[]): Array<{ key: string; value: string; sensitive: boolean }> {
-  return entries.map((entry) => {
-    const equals = entry.indexOf('=');
-    const key = equals < 0 ? entry : entry.slice(0, equals);
-    const value = equals < 0 ? '' : entry.slice(equals + 1);
-    return { key, value, sensitive: isSensitiveKey(key) };
-  });
-}
-
-/** The env list as every non-reveal response shows it: sensitive values as ***. */
-export function maskedEnv(entries: readonly string[]): Array<{ key: string; value: string; sensitive: boolean }> {
-  return splitEnv(entries).map((entry) => (entry.sensitive ? { ...entry, value: '***' } : entry));
-}

@@ -16,7 +16,7 @@ export interface EngineContainerInspect {
   readonly Created?: string;
   /** Local image id (sha256:…). */
   readonly Image?: string;
-  readonly Config?: { readonly Image?: string; readonly Labels?: Readonly<Record<string, string>> | null } | null;
+  readonly Config?: { readonly Image?: string; readonly Labels?: Readonly<Record<string, string>> | null; readonly Env?: readonly string[] | null } | null;
   readonly State?: { readonly Status?: string; readonly Health?: { readonly Status?: string } | null } | null;
 }
 

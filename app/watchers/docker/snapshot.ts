@@ -1,4 +1,5 @@
 import { RUNTIME_STATES, type Container, type ImageInfo, type RuntimeState } from '../../core/container.ts';
+import { maskedEnv } from '../../core/env.ts';
 import { truncate } from '../../core/errors.ts';
 import { parseImageReference, type ImageReference } from '../../core/image-ref.ts';
 import { isVersionTag } from '../../core/tags.ts';
@@ -55,6 +56,7 @@ export function buildSnapshot(inspect: EngineContainerInspect, image: EngineImag
     displayIcon: labels.displayIcon ?? DEFAULT_ICON,
     ...(group ? { group } : {}),
     labels: boundLabels(rawLabels),
+    env: maskedEnv(inspect.Config?.Env ?? []),
     watched: labels.watch ?? options.watchByDefault,
     ...(labels.includeTags ? { includeTags: labels.includeTags } : {}),
     ...(labels.excludeTags ? { excludeTags: labels.excludeTags } : {}),

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startDaemon, type RunningDaemon } from '../../bench/daemon.ts';
 import { docker } from '../../bench/exec.ts';
@@ -159,6 +161,13 @@ describe('update API on the real engine', () => {
     expect((await call(daemon, 'POST', `/api/v1/containers/${container.id}/stop`)).status).toBe(409);
     expect((await call(daemon, 'POST', `/api/v1/containers/${container.id}/start`)).body).toMatchObject({ status: 'running' });
     expect((await call(daemon, 'POST', `/api/v1/containers/${container.id}/restart?timeout=5`)).body).toMatchObject({ status: 'running' });
+    // Everywhere else the secret is masked: the container response and the stored container
+    // (only backups keep the full spec, so a rollback can recreate the container as it was).
+    const detail = await call(daemon, 'GET', `/api/v1/containers/${container.id}`);
+    expect(detail.body.env).toEqual(expect.arrayContaining([{ key: 'API_TOKEN', value: '***', sensitive: true }]));
+    expect(JSON.stringify(detail.body)).not.toContain('hunter2');
+    const stored = JSON.parse(readFileSync(join(daemon.storePath, 'dd.json'), 'utf8')) as { containers: unknown[] };
+    expect(JSON.stringify(stored.containers)).not.toContain('hunter2');
     const revealed = await call(daemon, 'POST', `/api/v1/containers/${container.id}/env/reveal`);
     expect(revealed.body.env).toEqual(expect.arrayContaining([{ key: 'API_TOKEN', value: 'hunter2', sensitive: true }]));
   });
