@@ -208,3 +208,27 @@ describe('crash in the middle of an update', () => {
     await second.stop();
   }, 90_000);
 });
+
+describe('automatic updates (DD_TRIGGER_DOCKER_{NAME}_AUTO=true)', () => {
+  it('updates a container on its own after a watch finds the update, once', async () => {
+    const daemon = await start({ DD_TRIGGER_DOCKER_LOCAL_AUTO: 'true', DD_TRIGGER_DOCKER_LOCAL_THRESHOLD: 'minor' });
+    const name = await runContainer();
+    await watched(daemon, name);
+    let operations: Array<Record<string, any>> = [];
+    await waitFor(async () => {
+      const current = (await call(daemon, 'GET', '/api/v1/containers')).body.data.find((entry: Record<string, any>) => entry.name === name);
+      if (!current) return false;
+      operations = (await call(daemon, 'GET', `/api/v1/containers/${current.id}/update-operations`)).body.data;
+      return operations.some((operation) => operation.status === 'succeeded');
+    }, 60_000, 'the automatic update to succeed');
+    expect(operations).toHaveLength(1);
+    expect(operations[0]).toMatchObject({ status: 'succeeded', fromVersion: '1.0.0', toVersion: '1.1.0', triggerName: 'docker.local' });
+    expect(await containersNamed(name)).toEqual([name]);
+    expect((await inspect(name)).Config.Image).toBe(ref('1.1.0'));
+    // Now up to date: a second watch queues nothing more.
+    const after = await watched(daemon, name);
+    expect(after).toMatchObject({ updateAvailable: false, updateKind: null });
+    const again = (await call(daemon, 'GET', `/api/v1/containers/${after.id}/update-operations`)).body.data;
+    expect(again).toHaveLength(1);
+  });
+});
