@@ -17,6 +17,10 @@ export default defineConfig({
     target: 'es2022',
     sourcemap: false,
     chunkSizeWarningLimit: 300,
+    rollupOptions: {
+      // Shared component chunks get Vue's internal module names otherwise.
+      output: { chunkFileNames: (chunk) => `assets/${chunk.name.replace(/\.vue_vue_type.*$/, '')}-[hash].js` },
+    },
   },
   server: {
     proxy: {

@@ -1,17 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Browser } from 'playwright-core';
-import { startDaemon, type RunningDaemon } from '../bench/daemon.ts';
+import { spawn } from 'node:child_process';
+import { NODE_BIN, startDaemon, type RunningDaemon } from '../bench/daemon.ts';
 import { launchBrowser } from './browser.ts';
 import { ensureUiBuilt } from './ui-build.ts';
 
 /** The UI as served by the daemon: caching headers, SPA fallback, readable errors, empty state. */
 let daemon: RunningDaemon;
 let browser: Browser;
+const daemonEnv = { DD_WATCHER_LOCAL_SOCKET: '/tmp/dockdeck-no-such-engine.sock', DD_LOG_LEVEL: 'warn' };
 
 beforeAll(async () => {
   ensureUiBuilt();
   // A watcher on a socket that does not exist: the daemon runs, but no engine answers.
-  daemon = await startDaemon({ DD_WATCHER_LOCAL_SOCKET: '/tmp/dockdeck-no-such-engine.sock', DD_LOG_LEVEL: 'warn' });
+  daemon = await startDaemon(daemonEnv);
   browser = await launchBrowser();
 }, 120_000);
 
@@ -54,6 +56,10 @@ describe('the daemon serves the web UI', () => {
       await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
       await page.getByTestId('empty-state').filter({ hasText: 'No containers yet' }).waitFor();
       expect(await page.getByTestId('count-watched').textContent()).toBe('0');
+      // The engine that cannot be reached is said plainly, not hidden behind an empty list.
+      const engineError = page.getByTestId('watcher-error');
+      await engineError.waitFor();
+      expect(await engineError.textContent()).toMatch(/Watcher local has a problem.*unavailable/);
 
       await page.goto(`${daemon.url}/containers/does-not-exist`);
       const alert = page.getByRole('alert');
@@ -68,4 +74,33 @@ describe('the daemon serves the web UI', () => {
       await page.close();
     }
   });
+
+  it('reconnects its event stream after the daemon restarts', async () => {
+    const page = await browser.newPage();
+    try {
+      await page.goto(`${daemon.url}/containers`);
+      const indicator = page.getByRole('status').filter({ hasText: /Live|Connecting|Reconnecting/ });
+      await indicator.filter({ hasText: 'Live' }).waitFor();
+      const { port, storePath } = daemon;
+      await daemon.stop();
+      await indicator.filter({ hasText: 'Reconnecting…' }).waitFor({ timeout: 30_000 });
+      // After the reconnect the UI refetches what it shows (its events may have been missed).
+      const refetched = page.waitForResponse((r) => r.url().includes('/api/v1/containers?') && r.status() === 200, { timeout: 60_000 });
+      // The same address and store, as after a restart (startDaemon picks a new port, so spawn here).
+      const restarted = spawn(NODE_BIN, ['--disable-warning=ExperimentalWarning', 'app/main.ts'], {
+        env: { PATH: process.env.PATH ?? '', DD_SERVER_PORT: String(port), DD_SERVER_ADDRESS: '127.0.0.1', DD_STORE_PATH: storePath, ...daemonEnv },
+        stdio: 'ignore',
+      });
+      try {
+        await indicator.filter({ hasText: 'Live' }).waitFor({ timeout: 60_000 });
+        await refetched;
+      } finally {
+        const exited = new Promise((resolve) => restarted.once('exit', resolve));
+        restarted.kill('SIGTERM');
+        await exited;
+      }
+    } finally {
+      await page.close();
+    }
+  }, 120_000);
 });

@@ -18,6 +18,7 @@ const good = `${registry.address}/${uniqueName('e2e-app')}`;
 const bad = `${registry.address}/${uniqueName('e2e-bad')}`;
 const appName = uniqueName('e2e-app-c');
 const badName = uniqueName('e2e-bad-c');
+const chattyName = uniqueName('e2e-chatty-c');
 const LONG = { timeout: 90_000 };
 
 let daemon: RunningDaemon;
@@ -32,6 +33,8 @@ beforeAll(async () => {
   ]);
   await docker('run', '-d', '--name', appName, '--label', runLabel, '--label', 'dd.watch=true', `${good}:1.0.0`);
   await docker('run', '-d', '--name', badName, '--label', runLabel, '--label', 'dd.watch=true', `${bad}:1.0.0`);
+  await docker('run', '-d', '--name', chattyName, '--label', runLabel, '--label', 'dd.watch=true', `${good}:1.1.0`,
+    '/bin/sh', '-c', "echo hello-from-logs; echo oops-on-stderr >&2; trap 'exit 0' TERM; while :; do sleep 1 & wait $!; done");
   daemon = await startDaemon({
     DD_WATCHER_LOCAL_SOCKET: '/var/run/docker.sock',
     DD_WATCHER_LOCAL_WATCHBYDEFAULT: 'false',
@@ -45,15 +48,13 @@ beforeAll(async () => {
   expect(watched.status).toBe(200);
   browser = await launchBrowser();
   page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  page.on('console', (m) => console.log('BROWSER', m.text()));
-  page.on('response', (r) => { if (r.status() >= 400) console.log('HTTP', r.status(), r.url()); });
 }, 180_000);
 
 afterAll(async () => {
   await browser?.close();
   await daemon?.stop();
   // Update and rollback rename containers while they work: remove everything carrying our names.
-  for (const name of [appName, badName]) {
+  for (const name of [appName, badName, chattyName]) {
     const ids = (await docker('ps', '-aq', '--filter', `name=${name}`)).split('\n').filter(Boolean);
     if (ids.length) await docker('rm', '-f', ...ids);
   }
@@ -68,9 +69,6 @@ describe('updating from the web UI', () => {
     expect(await page.getByTestId('new-tag').textContent()).toBe('1.1.0');
 
     await page.getByTestId('update-now').click();
-    await new Promise((r) => setTimeout(r, 8000));
-    await page.screenshot({ path: '/tmp/e2e-dbg.png', fullPage: true });
-    console.log(daemon.output().slice(-3000));
     await page.locator('[data-testid=operation][data-status=succeeded]').waitFor(LONG);
     for (const phase of ['prepare', 'new-created', 'new-started', 'health-gate-passed']) {
       expect(await page.locator(`.phases [data-phase=${phase}]`).getAttribute('data-state')).toBe('done');
@@ -108,4 +106,24 @@ describe('updating from the web UI', () => {
     expect(reason).toMatch(/^Rolled back: \S/);
     await page.getByTestId('current-tag').filter({ hasText: /^1\.0\.0$/ }).waitFor();
   }, 150_000);
+
+  it('updates selected containers in bulk and lists every operation with its outcome', async () => {
+    await page.getByRole('link', { name: /Containers/ }).first().click();
+    await page.getByRole('checkbox', { name: `Select ${badName}` }).check();
+    await page.getByTestId('bulk-update').click();
+    await page.getByRole('status').filter({ hasText: '1 of 1 updates started' }).waitFor();
+
+    await page.getByRole('link', { name: 'Operations' }).click();
+    const rows = page.locator('tr', { hasText: badName });
+    await rows.filter({ hasText: 'rolled-back' }).nth(1).waitFor(LONG);
+    expect(await page.locator('tr', { hasText: appName }).filter({ hasText: 'succeeded' }).count()).toBeGreaterThanOrEqual(1);
+  }, 150_000);
+
+  it('streams a container\'s logs live, stderr marked', async () => {
+    await page.getByRole('link', { name: /Containers/ }).first().click();
+    await page.locator(`tr[data-container="${chattyName}"]`).getByRole('link', { name: chattyName }).click();
+    const logs = page.getByRole('log', { name: 'Container logs' });
+    await logs.getByText('hello-from-logs').waitFor(LONG);
+    await logs.locator('.log-err', { hasText: 'oops-on-stderr' }).waitFor();
+  }, 120_000);
 });

@@ -9,6 +9,7 @@ import type {
   Trigger,
   UpdateOperation,
   UpdatePreview,
+  WatcherStatus,
 } from './types.ts';
 
 /** Typed calls to the daemon's REST API (paths and bodies as in seed 003). */
@@ -50,6 +51,7 @@ export const api = {
   triggers: (id: string) => request<Page<Trigger>>(`${c(id)}/triggers`),
   runTrigger: (id: string, type: string, name: string) =>
     request<unknown>(`${c(id)}/triggers/${encodeURIComponent(type)}/${encodeURIComponent(name)}`, { method: 'POST' }),
+  watchers: () => request<Page<WatcherStatus>>('/api/v1/watchers'),
   statsSummary: () => request<{ data: StatsSummary }>('/api/v1/stats/summary'),
   containerStats: (id: string) => request<{ data: ContainerStats | null; history: ContainerStats[] }>(`${c(id)}/stats`),
 };

@@ -151,3 +151,12 @@ export interface LogLine {
 export type UpdatePreview = Record<string, unknown>;
 
 export const TERMINAL_STATUSES: ReadonlySet<string> = new Set(['succeeded', 'rolled-back', 'failed', 'expired']);
+
+export interface WatcherStatus {
+  name: string;
+  endpoint?: string;
+  status: 'running' | 'idle' | 'error' | string;
+  events?: string;
+  lastRun?: { startedAt: string; finishedAt: string; checked: number; errors: number; error?: string } | null;
+  nextRunAt?: string | null;
+}

@@ -50,3 +50,10 @@ export function shortDigest(digest: string | undefined): string {
   const hex = digest.replace(/^sha256:/, '');
   return `sha256:${hex.slice(0, 12)}`;
 }
+
+/** Time of day with seconds, for phase timelines. */
+export function clock(iso: string | undefined): string {
+  if (!iso) return '';
+  const at = new Date(iso);
+  return Number.isNaN(at.getTime()) ? iso : at.toLocaleTimeString();
+}
