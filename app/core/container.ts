@@ -1,4 +1,5 @@
 import type { EnvEntry } from './env.ts';
+import type { UpdatePolicyRecord } from './policy.ts';
 
 /** The Container model: what dockdeck knows about one watched container. Shapes follow the API (seed 003). */
 
@@ -73,6 +74,8 @@ export interface Container {
   readonly result?: RegistryResult;
   /** The update the last good result describes; null when up to date. */
   readonly updateKind: UpdateKindInfo | null;
+  /** Skip, snooze and maturity settings of this container (PATCH /containers/:id/update-policy). */
+  readonly updatePolicy?: UpdatePolicyRecord;
   /** True when an update exists and no policy (skip, snooze, maturity) suppresses it. */
   readonly updateAvailable: boolean;
   /** `ok` after a good check, `unknown` when the last check failed, `pending` before the first. */

@@ -18,3 +18,17 @@ export function computeUpdateAvailable(
   // Skipped tags/digests, an active snooze or a too-young candidate hide the update.
   return suppressionReason(container, policy as UpdatePolicyRecord | undefined, now) === undefined;
 }
+
+/**
+ * The container with its policy applied: `updateAvailable` recomputed and the policy itself shown
+ * as `updatePolicy` (absent when empty), so every response and event carries both.
+ */
+export function applyPolicy<C extends Container>(container: C, policy: UpdatePolicy | undefined, now: Date): C {
+  const { updatePolicy: _previous, ...rest } = container;
+  const record = policy as UpdatePolicyRecord | undefined;
+  return {
+    ...rest,
+    ...(record && Object.keys(record).length > 0 ? { updatePolicy: record } : {}),
+    updateAvailable: computeUpdateAvailable(container, policy, now),
+  } as C;
+}

@@ -5,6 +5,8 @@ import type { Backup } from './backup.ts';
 import { isTerminal, publicOperation, type OperationPhase, type OperationStatus, type UpdateOperation } from './operation.ts';
 
 const MAX_AUDIT = 5000;
+/** Operations kept in the store; beyond, the oldest finished ones are dropped (active ones never). */
+export const MAX_OPERATIONS = 2000;
 
 export type OperationDraft = Omit<UpdateOperation, 'id' | 'status' | 'phase' | 'createdAt' | 'updatedAt' | 'history'>;
 
@@ -34,7 +36,10 @@ export class OperationRepository {
       updatedAt: at,
       history: [{ phase: 'queued', at }],
     };
-    this.#store.update((data) => data.updateOperations.push(operation as unknown as Record<string, unknown>));
+    this.#store.update((data) => {
+      data.updateOperations.push(operation as unknown as Record<string, unknown>);
+      dropOldestFinished(data.updateOperations as unknown as UpdateOperation[], MAX_OPERATIONS);
+    });
     await this.#store.flush();
     this.#bus.emit('update-operation-changed', { operation: publicOperation(operation) });
     return operation;
@@ -131,5 +136,18 @@ export class OperationRepository {
   /** True when some backup still needs this image (it must not be pruned). */
   imageReferenced(imageId: string): boolean {
     return this.backups().some((backup) => backup.imageId === imageId);
+  }
+}
+
+/** Keeps the list within `max` by removing the oldest terminal operations (the list is in creation order). */
+export function dropOldestFinished(operations: UpdateOperation[], max: number): void {
+  let excess = operations.length - max;
+  for (let index = 0; excess > 0 && index < operations.length; ) {
+    if (isTerminal(operations[index] as UpdateOperation)) {
+      operations.splice(index, 1);
+      excess--;
+    } else {
+      index++;
+    }
   }
 }

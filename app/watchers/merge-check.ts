@@ -1,5 +1,5 @@
 import type { CheckError, Container } from '../core/container.ts';
-import { computeUpdateAvailable, type UpdatePolicy } from '../core/update-available.ts';
+import { applyPolicy, type UpdatePolicy } from '../core/update-available.ts';
 import type { CheckOutcome } from '../registries/types.ts';
 
 /**
@@ -8,7 +8,7 @@ import type { CheckOutcome } from '../registries/types.ts';
  * container was updated) starts `pending` again: the old answer described another image.
  */
 export function carryOver(snapshot: Container, previous: Container | undefined, policy: UpdatePolicy | undefined, now: Date): Container {
-  if (!previous || !sameImage(previous, snapshot)) return snapshot;
+  if (!previous || !sameImage(previous, snapshot)) return applyPolicy(snapshot, policy, now);
   const carried: Container = {
     ...snapshot,
     image: { ...snapshot.image, digest: { ...snapshot.image.digest, ...(previous.image.digest.value ? { value: previous.image.digest.value } : {}) } },
@@ -19,7 +19,7 @@ export function carryOver(snapshot: Container, previous: Container | undefined, 
     ...(previous.lastCheckedAt ? { lastCheckedAt: previous.lastCheckedAt } : {}),
     ...(previous.updateDetectedAt ? { updateDetectedAt: previous.updateDetectedAt } : {}),
   };
-  return { ...carried, updateAvailable: computeUpdateAvailable(carried, policy, now) };
+  return applyPolicy(carried, policy, now);
 }
 
 function sameImage(a: Container, b: Container): boolean {
@@ -50,7 +50,7 @@ export function applyOutcome(container: Container, outcome: CheckOutcome, policy
       ? {}
       : { updateDetectedAt: sameCandidate && container.updateDetectedAt ? container.updateDetectedAt : now.toISOString() }),
   };
-  return { ...next, updateAvailable: computeUpdateAvailable(next, policy, now) };
+  return applyPolicy(next, policy, now);
 }
 
 /** A failed check: `unknown` with the error, the last good result kept (never shown as up to date). */
@@ -62,7 +62,7 @@ export function applyFailure(
 ): Container {
   const error: CheckError = { message: failure.message.slice(0, 1000), ...(failure.code ? { code: failure.code } : {}), at: now.toISOString() };
   const next: Container = { ...container, checkStatus: 'unknown', error, lastCheckedAt: now.toISOString() };
-  return { ...next, updateAvailable: computeUpdateAvailable(next, policy, now) };
+  return applyPolicy(next, policy, now);
 }
 
 /** Whether listeners should hear about the change: check times alone are not news. */

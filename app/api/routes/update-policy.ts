@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { containerIdentity } from '../../core/container.ts';
 import { badRequest } from '../../core/errors.ts';
 import { applyPolicyAction, type PolicyAction, type UpdatePolicyRecord } from '../../core/policy.ts';
-import { computeUpdateAvailable } from '../../core/update-available.ts';
+import { applyPolicy } from '../../core/update-available.ts';
 import type { AppContext } from '../context.ts';
 import type { RouteRegistry } from '../route-registry.ts';
 import { errorSchema, idParams, requireContainer } from './update-route-helpers.ts';
@@ -49,13 +49,13 @@ export function registerUpdatePolicyRoutes(api: RouteRegistry, context: AppConte
         if (result.policy) data.policies[identity] = { ...result.policy };
         else delete data.policies[identity];
         const index = data.containers.findIndex((entry) => entry.id === container.id);
-        const next = { ...container, updateAvailable: computeUpdateAvailable(container, result.policy as Record<string, unknown> | undefined, now) };
+        const next = applyPolicy(container, result.policy as Record<string, unknown> | undefined, now);
         if (index >= 0) data.containers[index] = next;
         return next;
       });
       await context.store.flush();
-      if (updated.updateAvailable !== container.updateAvailable) context.bus.emit('container-updated', { container: updated, previous: container });
-      return { ...updated, updatePolicy: result.policy ?? {} };
+      context.bus.emit('container-updated', { container: updated, previous: container });
+      return updated;
     },
   });
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { containerIdentity } from '../../core/container.ts';
 import { badRequest, notFound } from '../../core/errors.ts';
-import { isTerminal, OPERATION_PHASES, publicOperation } from '../../updates/operation.ts';
+import { isTerminal, OPERATION_PHASES, OPERATION_STATUSES, publicOperation } from '../../updates/operation.ts';
 import { buildPreview } from '../../updates/preview.ts';
 import { targetReference } from '../../updates/target.ts';
 import type { AppContext } from '../context.ts';
@@ -27,6 +27,15 @@ const operationSchema = z
     history: z.array(z.object({ phase: z.string(), at: z.string(), message: z.string().optional() })),
   })
   .passthrough();
+
+const integerParameter = (max: number) => z.string().regex(/^\d{1,6}$/, 'must be a whole number').transform(Number).pipe(z.number().int().min(0).max(max));
+
+const operationListQuery = z.object({
+  limit: integerParameter(500).default(100).describe('Operations per page (0 means all, at most 500)'),
+  offset: integerParameter(1_000_000).default(0).describe('Operations to skip'),
+  status: z.enum(OPERATION_STATUSES).optional().describe('Only operations with this status'),
+  containerName: z.string().max(256).optional().describe('Only operations of the container with this name'),
+});
 
 /** Update now, preview, operation history and cancel (seed 003). */
 export function registerUpdateRoutes(api: RouteRegistry, context: AppContext): void {
@@ -100,6 +109,29 @@ export function registerUpdateRoutes(api: RouteRegistry, context: AppContext): v
       const container = requireContainer(context, params.id);
       const data = service.repository.forIdentity(containerIdentity(container)).map(publicOperation);
       return { data, total: data.length, limit: 0, offset: 0, hasMore: false };
+    },
+  });
+
+  api.add({
+    method: 'get',
+    path: '/api/v1/update-operations',
+    tag: 'updates',
+    summary: 'Update and rollback operations across all containers, most recent first',
+    query: operationListQuery,
+    responses: {
+      200: {
+        description: 'Operations',
+        schema: z.object({ data: z.array(operationSchema), total: z.number(), limit: z.number(), offset: z.number(), hasMore: z.boolean() }),
+      },
+      400: { description: 'Invalid query parameter', schema: errorSchema },
+    },
+    handler: ({ query }) => {
+      const matching = requireUpdates(context)
+        .repository.all()
+        .filter((operation) => (!query.status || operation.status === query.status) && (!query.containerName || operation.containerName === query.containerName))
+        .sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+      const page = query.limit === 0 ? matching.slice(query.offset) : matching.slice(query.offset, query.offset + query.limit);
+      return { data: page.map(publicOperation), total: matching.length, limit: query.limit, offset: query.offset, hasMore: query.offset + page.length < matching.length };
     },
   });
 

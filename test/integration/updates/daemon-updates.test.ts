@@ -136,13 +136,30 @@ describe('update API on the real engine', () => {
     expect(await containersNamed(name)).toEqual([name]);
   });
 
+  it('lists operations across containers with filters and paging', async () => {
+    const all = await call(daemon, 'GET', `/api/v1/update-operations?containerName=${name}`);
+    expect(all.status).toBe(200);
+    expect(all.body.data.length).toBeGreaterThanOrEqual(2);
+    expect(all.body.data.every((operation: Record<string, any>) => operation.containerName === name)).toBe(true);
+    const times = all.body.data.map((operation: Record<string, any>) => operation.createdAt);
+    expect([...times].sort().reverse()).toEqual(times);
+    const page = await call(daemon, 'GET', `/api/v1/update-operations?containerName=${name}&limit=1&offset=1&status=succeeded`);
+    expect(page.body).toMatchObject({ limit: 1, offset: 1, data: [expect.objectContaining({ status: 'succeeded' })] });
+    const bad = await call(daemon, 'GET', '/api/v1/update-operations?limit=abc');
+    expect(bad.status).toBe(400);
+    expect(bad.body).toMatchObject({ code: 'INVALID_QUERY', parameter: 'limit' });
+    expect((await call(daemon, 'GET', '/api/v1/update-operations?status=bogus')).status).toBe(400);
+  });
+
   it('skip-current and snooze hide the update; clear shows it again', async () => {
     const container = await watched(daemon, name);
     expect(container.updateAvailable).toBe(true);
     const skipped = await call(daemon, 'PATCH', `/api/v1/containers/${container.id}/update-policy`, { action: 'skip-current' });
     expect(skipped.status).toBe(200);
     expect(skipped.body).toMatchObject({ updateAvailable: false, updatePolicy: { skipTags: ['1.1.0'] } });
-    expect((await watched(daemon, name)).updateAvailable).toBe(false);
+    // The policy is part of the container everywhere: after a watch, in GET and in the list.
+    expect(await watched(daemon, name)).toMatchObject({ updateAvailable: false, updatePolicy: { skipTags: ['1.1.0'] } });
+    expect((await call(daemon, 'GET', `/api/v1/containers/${container.id}`)).body.updatePolicy).toEqual({ skipTags: ['1.1.0'] });
     await call(daemon, 'PATCH', `/api/v1/containers/${container.id}/update-policy`, { action: 'clear-skips' });
     const snoozed = await call(daemon, 'PATCH', `/api/v1/containers/${container.id}/update-policy`, { action: 'snooze', days: 3 });
     expect(snoozed.body).toMatchObject({ updateAvailable: false, updatePolicy: { snoozeUntil: expect.any(String) } });
@@ -150,6 +167,7 @@ describe('update API on the real engine', () => {
     expect((await call(daemon, 'PATCH', `/api/v1/containers/${container.id}/update-policy`, { action: 'snooze' })).status).toBe(400);
     const cleared = await call(daemon, 'PATCH', `/api/v1/containers/${container.id}/update-policy`, { action: 'clear' });
     expect(cleared.body.updateAvailable).toBe(true);
+    expect(cleared.body).not.toHaveProperty('updatePolicy');
   });
 
   it('stops, starts and restarts with timeouts and state conflicts; reveals env only on request', async () => {

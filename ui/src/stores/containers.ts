@@ -43,10 +43,8 @@ export const containersStore = {
   },
 
   upsert(container: Container): void {
-    // Only the policy endpoint returns `updatePolicy`: keep it across later events.
-    const known = state.byId.get(container.id);
-    const merged = !container.updatePolicy && known?.updatePolicy ? { ...container, updatePolicy: known.updatePolicy } : container;
-    state.byId.set(container.id, merged);
+    // Every container answer and event carries its `updatePolicy` (absent when empty).
+    state.byId.set(container.id, container);
   },
 
   remove(id: string): void {

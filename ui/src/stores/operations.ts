@@ -1,6 +1,6 @@
 import { computed, reactive } from 'vue';
 import { api } from '../api/client.ts';
-import { ApiError, readableError } from '../api/http.ts';
+import { readableError } from '../api/http.ts';
 import type { PhaseEntry, UpdateOperation } from '../api/types.ts';
 import { TERMINAL_STATUSES } from '../api/types.ts';
 import { containersStore } from './containers.ts';
@@ -16,7 +16,6 @@ const state = reactive({
 });
 
 /** Seed 003 has no cross-container list; use it when the daemon has one, remember when it does not. */
-let listEndpoint = true;
 
 function remember(operation: UpdateOperation): void {
   const before = state.byId.get(operation.id);
@@ -62,25 +61,12 @@ export const operationsStore = {
     for (const operation of page.data) remember(operation);
   },
 
-  /**
-   * Loads the history across containers: the list endpoint when the daemon has one,
-   * otherwise each container's own history.
-   */
+  /** Loads the most recent operations across containers. */
   async loadAll(): Promise<void> {
     state.loading = true;
     try {
-      try {
-        if (!listEndpoint) throw new ApiError(404, 'ROUTE_NOT_FOUND', 'no list endpoint');
-        const page = await api.listOperations();
-        for (const operation of page.data) remember(operation);
-      } catch (error) {
-        if (!(error instanceof ApiError) || (error.status !== 404 && error.status !== 405)) throw error;
-        listEndpoint = false;
-        await containersStore.ensureLoaded();
-        const ids = containersStore.all.value.map((container) => container.id).slice(0, 100);
-        const pages = await Promise.allSettled(ids.map((id) => api.containerOperations(id)));
-        for (const page of pages) if (page.status === 'fulfilled') for (const operation of page.value.data) remember(operation);
-      }
+      const page = await api.listOperations();
+      for (const operation of page.data) remember(operation);
       state.error = '';
       state.loaded = true;
     } catch (error) {
