@@ -65,6 +65,10 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ DD_REGISTRY_CUSTOM_X_LOGIN: 'a' })).toThrow('DD_REGISTRY_CUSTOM_X_URL: is missing');
   });
 
+  it('refuses credentials written into a URL', () => {
+    expect(() => loadConfig({ DD_REGISTRY_CUSTOM_X_URL: 'https://me:pw@registry.example' })).toThrow(/DD_REGISTRY_CUSTOM_X_URL: .*without user:password@/);
+  });
+
   it('never echoes a secret value in an error', () => {
     expect(() => loadConfig({ DD_REGISTRY_HUB_X_INSECURE: 'maybe', DD_REGISTRY_HUB_X_PASSWORD: '' })).toThrow("'maybe'");
   });

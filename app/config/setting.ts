@@ -67,13 +67,14 @@ export const urlSetting = (description: string, defaultValue?: string): Setting<
     .refine((v) => {
       try {
         const url = new URL(v);
-        return url.protocol === 'http:' || url.protocol === 'https:';
+        // Credentials belong in their own (secret) variables, never inside a URL that gets shown.
+        return (url.protocol === 'http:' || url.protocol === 'https:') && !url.username && !url.password;
       } catch {
         return false;
       }
     })
     .transform((v) => v.replace(/\/+$/, '')),
-  expected: 'an http:// or https:// URL',
+  expected: 'an http:// or https:// URL without user:password@ (use LOGIN/PASSWORD or TOKEN)',
   description,
   ...(defaultValue === undefined ? {} : { defaultValue }),
 });
