@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
+import type { Socket } from 'node:net';
 import type { Express } from 'express';
 import type { Config } from '../config/load-config.ts';
 
@@ -13,6 +14,7 @@ export function listen(app: Express, server: Config['server']): Promise<Server> 
   http.headersTimeout = 20_000;
   http.requestTimeout = 60_000;
   http.keepAliveTimeout = 5_000;
+  trackSockets(http);
   return new Promise((resolve, reject) => {
     http.once('error', reject);
     http.listen(server.port, server.address, () => {
@@ -22,11 +24,28 @@ export function listen(app: Express, server: Config['server']): Promise<Server> 
   });
 }
 
+/**
+ * Every socket of a server, upgraded ones included: `closeAllConnections` only knows HTTP
+ * connections, so an open WebSocket would keep `close` from ever calling back.
+ */
+const openSockets = new WeakMap<Server, Set<Socket>>();
+
+export function trackSockets(http: Server): void {
+  if (openSockets.has(http)) return;
+  const sockets = new Set<Socket>();
+  openSockets.set(http, sockets);
+  http.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
+}
+
 /** Stops accepting, lets in-flight requests finish (up to the deadline), then closes the rest. */
 export function closeGracefully(http: Server, deadlineMs: number): Promise<void> {
   return new Promise((resolve) => {
     const timer = setTimeout(() => {
       http.closeAllConnections();
+
     }, deadlineMs);
     timer.unref();
     http.close(() => {

@@ -14,6 +14,23 @@ describe('compileSafePattern', () => {
     expect(() => compileSafePattern('a'.repeat(300))).toThrow(/longer than/);
   });
 
+  it('runs label patterns on the linear-time engine, so overlapping alternatives cannot hang the daemon', () => {
+    // safe-regex2 does not see the exponential backtracking of overlapping alternatives.
+    const overlapping = compileSafePattern('^(a|a)*$');
+    expect(overlapping.flags).toContain('l');
+    expect(safeTest(overlapping, `${'a'.repeat(120)}-`)).toBe(false);
+    expect(safeTest(overlapping, 'aaa')).toBe(true);
+    const polynomial = compileSafePattern('^\\d*\\d*\\d*\\d*\\d*\\d*x');
+    expect(safeTest(polynomial, '1'.repeat(200))).toBe(false);
+    // Capture groups still work for dd.tag.transform.
+    expect(compileSafePattern('^v?(\\d+)\\.(\\d+)$').exec('v1.22')?.slice(1)).toEqual(['1', '22']);
+  });
+
+  it('rejects backreferences and lookaround, which need backtracking', () => {
+    expect(() => compileSafePattern('^(a)\\1$')).toThrow(/backtracking/);
+    expect(() => compileSafePattern('^(?!rc)')).toThrow(/backtracking/);
+  });
+
   it('refuses oversized subjects instead of matching them', () => {
     expect(safeTest(/a/, 'a'.repeat(1000))).toBe(false);
   });

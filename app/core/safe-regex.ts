@@ -1,3 +1,4 @@
+import v8 from 'node:v8';
 import isSafeRegex from 'safe-regex2';
 
 /** Longest pattern accepted from a label. */
@@ -9,6 +10,29 @@ export class UnsafePatternError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'UnsafePatternError';
+  }
+}
+
+/**
+ * V8's linear-time regex engine (flag `l`): matching time grows with the subject only, whatever
+ * the pattern. safe-regex2 alone misses overlapping alternatives such as `(a|a)*`, which freeze
+ * the event loop for minutes on a 40-character tag. Empty when this V8 cannot enable it.
+ */
+const LINEAR_FLAG = enableLinearEngine() ? 'l' : '';
+
+function enableLinearEngine(): boolean {
+  try {
+    new RegExp('a', 'l');
+    return true;
+  } catch {
+    // Not enabled yet: the engine is behind a V8 flag that can be set at run time.
+  }
+  try {
+    v8.setFlagsFromString('--enable-experimental-regexp-engine');
+    new RegExp('a', 'l');
+    return true;
+  } catch {
+    return false;
   }
 }
 
@@ -25,6 +49,13 @@ export function compileSafePattern(pattern: string): RegExp {
     regex = new RegExp(pattern);
   } catch (error) {
     throw new UnsafePatternError(`invalid pattern: ${(error as Error).message}`);
+  }
+  if (LINEAR_FLAG) {
+    try {
+      regex = new RegExp(pattern, LINEAR_FLAG);
+    } catch {
+      throw new UnsafePatternError('pattern needs backtracking (backreferences or lookaround are not allowed in labels)');
+    }
   }
   if (!isSafeRegex(regex, { limit: 25 })) {
     throw new UnsafePatternError('pattern could backtrack catastrophically (nested or repeated quantifiers)');

@@ -27,7 +27,7 @@ export class EngineConnection {
     this.#options = dockerOptions(config);
     this.endpoint = config.socket
       ? `unix://${config.socket}`
-      : `${config.protocol ?? 'http'}://${config.host}:${config.port ?? 2375}`;
+      : `${this.#options.protocol ?? 'http'}://${config.host}:${this.#options.port}`;
     this.#docker = new Docker(this.#options);
   }
 
@@ -75,6 +75,7 @@ function dockerOptions(config: WatcherConfig): Docker.DockerOptions {
   if (config.socket) return { socketPath: config.socket };
   const options: Docker.DockerOptions = {
     host: config.host,
+    // The engine's conventional ports: 2376 with TLS, 2375 without.
     port: config.port ?? (config.protocol === 'https' ? 2376 : 2375),
     protocol: config.protocol ?? 'http',
   };

@@ -74,6 +74,15 @@ export function isLoopbackHost(host: string): boolean {
   return name === 'localhost' || name === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(name);
 }
 
+/** A configured URL as shown and requested: user:password written into it is dropped (never shown, never sent). */
+export function withoutCredentials(url: string): string {
+  const parsed = new URL(url);
+  if (!parsed.username && !parsed.password) return url;
+  parsed.username = '';
+  parsed.password = '';
+  return parsed.toString().replace(/\/+$/, '');
+}
+
 /** The image host a registry URL stands for (`host[:port]`). */
 export function hostOfUrl(url: string): string {
   return new URL(url).host;

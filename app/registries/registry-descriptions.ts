@@ -1,5 +1,5 @@
 import type { RegistryConfig } from '../config/load-config.ts';
-import { credentialsFrom, hostOfUrl, PROVIDERS, providerNamed, type ProviderDefinition } from './providers.ts';
+import { credentialsFrom, hostOfUrl, PROVIDERS, providerNamed, withoutCredentials, type ProviderDefinition } from './providers.ts';
 
 /** One registry as the API lists it; never any secret, only whether credentials are configured. */
 export interface RegistryDescription {
@@ -30,7 +30,7 @@ export function describeConfigured(config: RegistryConfig): RegistryDescription 
     id: `${config.provider}.${config.name}`,
     provider: config.provider,
     name: config.name,
-    url: config.url ?? (definition ? fixedUrl(definition) : ''),
+    url: config.url ? withoutCredentials(config.url) : definition ? fixedUrl(definition) : '',
     hosts: config.url ? hostOfUrl(config.url) : (definition?.hosts ?? ''),
     builtIn: false,
     credentials: credentialsFrom(config, definition) !== undefined || (config.accessKeyId !== undefined && config.secretAccessKey !== undefined),

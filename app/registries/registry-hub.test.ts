@@ -110,6 +110,16 @@ describe('RegistryHub tag updates', () => {
     await expect(wrongShape.hub.check(image(), {}, wrongShape.hub.newCycle())).rejects.toMatchObject({ code: 'REGISTRY_BAD_RESPONSE' });
   });
 
+  it('reports each registry answer once to onResponse, even when its body is then refused', async () => {
+    const seen: Array<[string, number | 'error']> = [];
+    const big = hub(() => json({ tags: Array.from({ length: 2000 }, (_, i) => `1.0.${i}`) }), [], {
+      limits: { maxTagPageBytes: 1000 },
+      onResponse: (registry, answer) => void seen.push([registry, answer]),
+    });
+    await expect(big.hub.check(image(), {}, big.hub.newCycle())).rejects.toMatchObject({ code: 'REGISTRY_BAD_RESPONSE' });
+    expect(seen).toEqual([[HOST, 200]]);
+  });
+
   it('turns an unsafe label pattern into a clear error', async () => {
     const { hub: h, calls } = hub(tagsHandler);
     await expect(h.check(image(), { includeTags: '(a+)+$' }, h.newCycle())).rejects.toMatchObject({ code: 'TAG_RULE_INVALID' });
@@ -321,6 +331,16 @@ describe('RegistryHub routing', () => {
     expect(h.describeRegistry('me.azurecr.io')).toEqual({ name: 'acr.public', url: 'https://me.azurecr.io' });
     expect(h.describeRegistry('registry.example.com')).toEqual({ name: 'registry.example.com', url: 'https://registry.example.com' });
     expect(h.describeRegistry('localhost:5000')).toEqual({ name: 'localhost:5000', url: 'http://localhost:5000' });
+  });
+
+  it('never shows or sends credentials written into a registry URL', async () => {
+    const config: RegistryConfig = { provider: 'custom', name: 'inurl', url: `http://me:hunter2@${HOST}`, insecure: false, maxRequests: 50 };
+    const { hub: h, calls } = hub(tagsHandler, [config]);
+    expect(JSON.stringify(h.listRegistries())).not.toContain('hunter2');
+    const registry = h.describeRegistry(HOST);
+    expect(registry).toEqual({ name: 'custom.inurl', url: BASE });
+    await expect(h.check(image({ registry }), {}, h.newCycle())).resolves.toMatchObject({ updateKind: { kind: 'major' } });
+    expect(calls.map((c) => c.url.toString())).toEqual([`${BASE}/v2/team/app/tags/list?n=1000`]);
   });
 
   it('lists registries without secrets', () => {

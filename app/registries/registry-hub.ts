@@ -12,7 +12,7 @@ import { RequestBudget } from './oci/request-budget.ts';
 import type { RegistryCredentials } from './oci/oci-transport.ts';
 import { EcrAuthorizer, ecrRegionOf } from './ecr/ecr-authorizer.ts';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './oci/retry-policy.ts';
-import { credentialsFrom, hostOfUrl, isLoopbackHost, providerNamed, PROVIDERS } from './providers.ts';
+import { credentialsFrom, hostOfUrl, isLoopbackHost, providerNamed, PROVIDERS, withoutCredentials } from './providers.ts';
 import { describeBuiltIn, describeConfigured, type RegistryDescription } from './registry-descriptions.ts';
 
 export type { RegistryDescription };
@@ -199,11 +199,12 @@ export class RegistryHub implements ImageChecker {
 
   #configuredEntry(config: RegistryConfig): RegistryEntry {
     const definition = providerNamed(config.provider);
-    const configuredHost = config.url ? hostOfUrl(config.url) : undefined;
+    const url = config.url ? withoutCredentials(config.url) : undefined;
+    const configuredHost = url ? hostOfUrl(url) : undefined;
     return {
       description: describeConfigured(config),
       matches: configuredHost ? (host) => host === configuredHost : (host) => definition?.matches(host) ?? false,
-      baseUrl: (host) => config.url ?? definition?.baseUrl(host) ?? `https://${host}`,
+      baseUrl: (host) => url ?? definition?.baseUrl(host) ?? `https://${host}`,
       config,
       ...(this.#options.fetch ? {} : { fetch: undiciFetchFor(config) }),
     };

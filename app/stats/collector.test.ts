@@ -44,6 +44,36 @@ describe('StatsCollector', () => {
     expect(errors).toEqual(['a']);
   });
 
+  it('gives up on a stats call that never answers, so ticks and stop() still finish', async () => {
+    const errors: string[] = [];
+    const collector = new StatsCollector({
+      intervalMs: 1000, concurrency: 2, historySize: 5, fleet: () => [a, b], fetchTimeoutMs: 20,
+      source: { fetch: (t) => (t.id === 'a' ? new Promise<RawStats>(() => undefined) : Promise.resolve(live(100))) },
+      onError: (t, error) => errors.push(`${t.id}: ${(error as Error).message}`),
+    });
+    const summary = await collector.tick();
+    expect(summary.topCpu.map((e) => e.id)).toEqual(['b']);
+    expect(errors).toEqual(['a: stats of alpha took longer than 20 ms']);
+    collector.start();
+    await collector.stop();
+  });
+
+  it('forgets the figures of a container that stopped instead of serving them as current', async () => {
+    let running = true;
+    const collector = new StatsCollector({
+      intervalMs: 1000, concurrency: 1, historySize: 5, fleet: () => [],
+      source: { fetch: async () => (running ? live(300) : { cpu_stats: {}, memory_stats: {} }) },
+    });
+    const stop = collector.watch(a);
+    await collector.tick();
+    expect(collector.latest('a')?.cpuPercent).toBe(30);
+    running = false;
+    await collector.tick();
+    expect(collector.latest('a')).toBeUndefined();
+    expect(collector.latestAll()).toEqual([]);
+    stop();
+  });
+
   it('never runs more than the concurrency limit at once', async () => {
     let inFlight = 0;
     let peak = 0;

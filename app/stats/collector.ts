@@ -24,6 +24,8 @@ export interface StatsCollectorOptions {
   /** Running, watched containers: what the fleet summary covers (read at every tick). */
   readonly fleet: () => readonly StatsTarget[];
   readonly source: StatsSource;
+  /** Longest wait for one container's stats; a hung engine call must not stall every later tick (default 15 s). */
+  readonly fetchTimeoutMs?: number;
   /** How long a REST read keeps a container collected, in ms. */
   readonly lookTtlMs?: number;
   readonly now?: () => Date;
@@ -159,12 +161,16 @@ export class StatsCollector {
   async #sample(target: StatsTarget): Promise<StatsSnapshot | undefined> {
     let raw: RawStats;
     try {
-      raw = await this.#options.source.fetch(target);
+      raw = await withTimeout(this.#options.source.fetch(target), this.#options.fetchTimeoutMs ?? 15_000, target.name);
     } catch (error) {
       this.#options.onError?.(target, error);
       return undefined;
     }
-    if (!isLiveSample(raw)) return undefined;
+    if (!isLiveSample(raw)) {
+      // Stopped: its last figures must not be served as current.
+      this.#history.delete(target.id);
+      return undefined;
+    }
     const snapshot = toSnapshot(target, raw, this.#now());
     const list = this.#history.get(target.id) ?? [];
     list.push(snapshot);
@@ -177,6 +183,14 @@ export class StatsCollector {
   #now(): Date {
     return this.#options.now?.() ?? new Date();
   }
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`stats of ${what} took longer than ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
 /** Runs `work` over `items` with at most `limit` in flight; results keep the input order. */

@@ -47,7 +47,8 @@ export class DeliveryQueue {
   readonly #logger: Logger;
   readonly #options: QueueOptions;
   readonly #jobs: Job[] = [];
-  readonly #timers = new Set<NodeJS.Timeout>();
+  /** Backoff waits by outbox entry id. */
+  readonly #timers = new Map<string, NodeJS.Timeout>();
   readonly #controllers = new Set<AbortController>();
   readonly #waiters = new Map<string, ((entry: OutboxEntry) => void)[]>();
   #idleWaiters: (() => void)[] = [];
@@ -100,6 +101,13 @@ export class DeliveryQueue {
   retry(entryId: string, trigger: Trigger, delivery: Delivery): OutboxEntry {
     const entry = this.find(entryId);
     if (!entry) throw new Error(`no outbox entry ${entryId}`);
+    // Already waiting in the queue: once is enough. Waiting for its backoff: send now instead.
+    if (this.#isQueued(entryId)) return entry;
+    const waiting = this.#timers.get(entryId);
+    if (waiting) {
+      clearTimeout(waiting);
+      this.#timers.delete(entryId);
+    }
     this.#store.update(() => {
       entry.status = 'pending';
       delete entry.nextAttemptAt;
@@ -128,7 +136,7 @@ export class DeliveryQueue {
   /** Stops scheduling; aborts running sends. Pending entries stay 'pending' in the store. */
   stop(): void {
     this.#stopped = true;
-    for (const timer of this.#timers) clearTimeout(timer);
+    for (const timer of this.#timers.values()) clearTimeout(timer);
     this.#timers.clear();
     for (const controller of this.#controllers) controller.abort();
     this.#jobs.length = 0;
@@ -205,12 +213,12 @@ export class DeliveryQueue {
         entry.nextAttemptAt = new Date(Date.now() + delay).toISOString();
       });
       const timer = setTimeout(() => {
-        this.#timers.delete(timer);
+        this.#timers.delete(entry.id);
         this.#push(job);
         this.#notifyIdle();
       }, delay);
       timer.unref();
-      this.#timers.add(timer);
+      this.#timers.set(entry.id, timer);
       return;
     }
     const waiters = this.#waiters.get(entry.id) ?? [];

@@ -1,5 +1,5 @@
 import type { RawGroup } from '../config/groups.ts';
-import type { Container } from '../core/container.ts';
+import { containerIdentity, type Container } from '../core/container.ts';
 import { notFound, badRequest } from '../core/errors.ts';
 import type { EventBus } from '../events/bus.ts';
 import type { Logger } from '../log.ts';
@@ -40,7 +40,7 @@ export class TriggerService {
   readonly #logger: Logger;
   readonly #ledger: NotificationLedger;
   readonly #queue: DeliveryQueue;
-  /** ONCE=false: keys sent since the last cycle ended (a container event and its cycle send once). */
+  /** ONCE=false: keys sent since their watcher's last cycle ended (a container event and its cycle send once). */
   readonly #recent = new Set<string>();
   #unsubscribe: (() => void)[] = [];
 
@@ -171,7 +171,9 @@ export class TriggerService {
       if (due.length === 0) continue;
       this.#enqueue(trigger, { mode: 'batch', reason: 'auto', containers: due, message: renderBatch(trigger.templates, due) });
     }
-    this.#recent.clear();
+    // Only this cycle's containers: another watcher's cycle may still be running.
+    const identities = new Set(containers.map(containerIdentity));
+    for (const key of this.#recent) if (identities.has(key.split('|')[1] ?? '')) this.#recent.delete(key);
   }
 
   #fireSimple(trigger: Trigger, container: Container): void {

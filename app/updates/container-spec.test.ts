@@ -50,6 +50,11 @@ describe('buildCreatePlan', () => {
     expect(plan.body).toMatchObject({ Cmd: ['custom'], Entrypoint: ['/init'], Hostname: 'myhost', Healthcheck: healthcheck });
   });
 
+  it('keeps the runtime settings of Config (tty, stdin, stop timeout, network disabled)', () => {
+    const runtime = { Tty: true, OpenStdin: true, StdinOnce: false, StopTimeout: 30, NetworkDisabled: true, Domainname: 'example.test' };
+    expect(buildCreatePlan(inspect({}, runtime), oldImage, newImage, 'x:2').body).toMatchObject(runtime);
+  });
+
   it('lets the new image bring its own healthcheck when the old one came from the old image', () => {
     const healthcheck = { Test: ['CMD', 'old-check'] };
     const plan = buildCreatePlan(inspect({}, { Healthcheck: healthcheck }), { ...oldImage, Healthcheck: healthcheck }, newImage, 'x:2');
@@ -63,6 +68,28 @@ describe('buildCreatePlan', () => {
       expect(plan.extraNetworks).toEqual([]);
       expect((plan.body.HostConfig as Record<string, unknown>).NetworkMode).toBe(mode);
     }
+  });
+
+  it('does not carry the hostname the engine copied in from the network container (create would refuse it)', () => {
+    const plan = buildCreatePlan(inspect({}, { Hostname: 'othershortid', Domainname: '' }, { NetworkMode: 'container:other' }), oldImage, newImage, 'x:2');
+    expect(plan.body.Hostname).toBeUndefined();
+    expect(plan.body.Domainname).toBeUndefined();
+  });
+
+  it('names an anonymous --mount volume so its data follows', () => {
+    const plan = buildCreatePlan(
+      inspect(
+        { Mounts: [{ Type: 'volume', Name: 'f00d', Destination: '/anon' }] },
+        {},
+        { Binds: null, Mounts: [{ Type: 'volume', Target: '/anon' }, { Type: 'bind', Source: '/srv', Target: '/srv' }] },
+      ),
+      oldImage,
+      newImage,
+      'x:2',
+    );
+    const hostConfig = plan.body.HostConfig as Record<string, unknown>;
+    expect(hostConfig.Mounts).toEqual([{ Type: 'volume', Target: '/anon', Source: 'f00d' }, { Type: 'bind', Source: '/srv', Target: '/srv' }]);
+    expect(hostConfig.Binds).toBeNull();
   });
 
   it('binds anonymous volumes by name so their data follows', () => {

@@ -57,16 +57,19 @@ export interface CreatePlan {
 }
 
 /** Config fields copied as they are (the user's choice or harmless runtime settings). */
-const COPIED_CONFIG = ['Domainname', 'AttachStdin', 'AttachStdout', 'AttachStderr', 'Tty', 'OpenStdin', 'StdinOnce', 'StopTimeout', 'MacAddress', 'ArgsEscaped', 'Shell', 'OnBuild'] as const;
+const COPIED_CONFIG = ['Domainname', 'AttachStdin', 'AttachStdout', 'AttachStderr', 'Tty', 'OpenStdin', 'StdinOnce', 'StopTimeout', 'MacAddress', 'NetworkDisabled', 'ArgsEscaped', 'Shell', 'OnBuild'] as const;
 
 export function buildCreatePlan(old: ContainerInspect, oldImage: ImageConfig, newImage: ImageConfig, targetImage: string): CreatePlan {
   const name = old.Name.replace(/^\//, '');
   const config: Record<string, unknown> = { Image: targetImage };
   for (const key of COPIED_CONFIG) if (old.Config[key] !== undefined) config[key] = old.Config[key];
 
-  // The engine defaults the hostname to the short id: carrying it over would pin the old id.
+  // The engine defaults the hostname to the short id: carrying it over would pin the old id. In
+  // `container:` mode the engine copies the other container's hostname in, and refuses it at create.
   const hostname = old.Config.Hostname;
-  if (hostname && hostname !== old.Id.slice(0, 12)) config.Hostname = hostname;
+  const sharesNetwork = (old.HostConfig.NetworkMode ?? '').startsWith('container:');
+  if (sharesNetwork) delete config.Domainname;
+  else if (hostname && hostname !== old.Id.slice(0, 12)) config.Hostname = hostname;
 
   config.Env = keptEnv(old.Config.Env ?? [], oldImage.Env ?? [], newImage.Env ?? []);
   config.Labels = keptLabels(old.Config.Labels ?? {}, oldImage.Labels ?? {});
@@ -81,6 +84,8 @@ export function buildCreatePlan(old: ContainerInspect, oldImage: ImageConfig, ne
   if (volumes) config.Volumes = volumes;
 
   const hostConfig: Record<string, unknown> = { ...old.HostConfig };
+  const mounts = namedMounts(old);
+  if (mounts) hostConfig.Mounts = mounts;
   const anonymous = anonymousVolumeBinds(old);
   if (anonymous.length > 0) hostConfig.Binds = [...((old.HostConfig.Binds as string[] | null) ?? []), ...anonymous];
 
@@ -132,6 +137,17 @@ function keptKeys(container: Readonly<Record<string, unknown>> | null | undefine
   const keys = Object.keys(container ?? {}).filter((key) => !(image && key in image));
   if (keys.length === 0) return undefined;
   return Object.fromEntries(keys.map((key) => [key, {}]));
+}
+
+/** `--mount type=volume` without a source made an anonymous volume: name it so its data follows. */
+function namedMounts(old: ContainerInspect): Array<Record<string, unknown>> | undefined {
+  const declared = old.HostConfig.Mounts as Array<{ Type?: string; Source?: string; Target?: string }> | null | undefined;
+  if (!declared?.some((mount) => mount.Type === 'volume' && !mount.Source)) return undefined;
+  return declared.map((mount) => {
+    if (mount.Type !== 'volume' || mount.Source) return mount;
+    const actual = (old.Mounts ?? []).find((entry) => entry.Type === 'volume' && entry.Destination === mount.Target && entry.Name);
+    return actual ? { ...mount, Source: actual.Name } : mount;
+  });
 }
 
 /** Volumes the engine made up (no name given): bind them by name so their data follows. */

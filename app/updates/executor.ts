@@ -52,7 +52,7 @@ export class UpdateExecutor {
       const newImage = await engine.inspectImage(operation.targetImage);
       if (!newImage) throw new Error(`Image ${operation.targetImage} is not available after pull`);
       this.#checkCancel(operation);
-      if (operation.kind === 'update') await this.#backup(operation, old, oldImage?.RepoDigests ?? []);
+      if (operation.kind === 'update') await this.#backup(operation, old, oldImage?.RepoDigests ?? [], newImage.Id);
 
       const plan = buildCreatePlan(old, oldImage?.Config ?? {}, newImage.Config, operation.targetImage);
       const wasRunning = old.State.Running;
@@ -108,7 +108,7 @@ export class UpdateExecutor {
     await this.#finish(operation, 'succeeded', { status: 'succeeded' });
   }
 
-  async #backup(operation: UpdateOperation, old: ContainerInspect, repoDigests: readonly string[]): Promise<void> {
+  async #backup(operation: UpdateOperation, old: ContainerInspect, repoDigests: readonly string[], targetImageId: string): Promise<void> {
     const reference = old.Config.Image;
     let imageName = reference;
     let imageTag = 'latest';
@@ -141,7 +141,9 @@ export class UpdateExecutor {
     if (this.#deps.settings.prune) {
       const engine = this.#deps.engineFor(operation.watcher);
       for (const entry of dropped) {
-        if (!this.#deps.repository.imageReferenced(entry.imageId)) await engine.removeImage(entry.imageId).catch(() => undefined);
+        // An old backup may hold the very image this update is about to run: never prune that one.
+        if (entry.imageId === targetImageId || this.#deps.repository.imageReferenced(entry.imageId)) continue;
+        await engine.removeImage(entry.imageId).catch(() => undefined);
       }
     }
   }

@@ -62,7 +62,25 @@ async function recoverOne(deps: RecoveryDeps, operation: UpdateOperation): Promi
     return;
   }
 
-  if (replacement && (replacement.State.Running || operation.wasRunning === false)) {
+  // The old container is removed only once the new one was accepted: finish forward.
+  if (!old && replacement) {
+    if (operation.wasRunning !== false && !replacement.State.Running) await engine.start(replacement.Id);
+    await deps.repository.advance(operation, 'succeeded', {
+      status: 'succeeded',
+      message: `${INTERRUPTED}; the old container was already removed: kept the new one`,
+      fields: { newContainerId: replacement.Id },
+    });
+    deps.bus.emit('update-applied', { operation: publicOperation(operation) });
+    return;
+  }
+
+  // A rollback that was under way continues; a stopped container's replacement is complete (extra
+  // networks connected) only once `old-stopped` was recorded; a running one once it was started.
+  const forwardPossible =
+    operation.phase !== 'rollback-started' &&
+    replacement !== undefined &&
+    (operation.wasRunning === false ? operation.phase === 'old-stopped' : replacement.State.Running);
+  if (replacement && forwardPossible) {
     const passed =
       operation.wasRunning === false ||
       (

@@ -6,9 +6,15 @@ import { BasicStrategy } from 'passport-http';
 import type { Config } from '../../config/load-config.ts';
 import { verifyPassword } from '../../auth/password-hash.ts';
 
+/**
+ * The API and metrics, however a client spells them: Express routes case-insensitively and
+ * ignores a trailing slash, so `/API/v1/...` and `/metrics/` reach the same handlers.
+ */
+const PROTECTED = /^\/(api|metrics)(\/|$)/i;
+
 /** Paths that stay open: liveness for orchestrators, and the UI shell (its API calls are protected). */
-function isPublic(path: string): boolean {
-  return path === '/health' || !(path.startsWith('/api/') || path === '/metrics');
+export function isPublic(path: string): boolean {
+  return !PROTECTED.test(path);
 }
 
 function sameText(a: string, b: string): boolean {

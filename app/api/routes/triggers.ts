@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AppError, notFound } from '../../core/errors.ts';
+import { AppError } from '../../core/errors.ts';
 import type { OutboxEntry } from '../../store/schema.ts';
 import { recentStatuses } from '../../triggers/recent-status.ts';
 import type { Trigger } from '../../triggers/trigger.ts';
@@ -7,6 +7,7 @@ import type { TriggerService } from '../../triggers/trigger-service.ts';
 import type { AppContext } from '../context.ts';
 import { Reply, type RouteRegistry } from '../route-registry.ts';
 import { errorSchema, idParams } from './containers-schemas.ts';
+import { requireContainer } from './update-route-helpers.ts';
 
 const segment = z.string().min(1).max(64).regex(/^[a-z0-9-]+$/i).transform((value) => value.toLowerCase());
 const triggerParams = z.object({ type: segment, name: segment });
@@ -54,11 +55,8 @@ export function registerTriggerRoutes(api: RouteRegistry, context: AppContext): 
     if (!context.triggers) throw new AppError(503, 'TRIGGERS_UNAVAILABLE', 'Triggers are not running in this process');
     return context.triggers;
   };
-  const containerById = (id: string) => {
-    const container = context.store.data.containers.find((candidate) => candidate.id === id);
-    if (!container) throw notFound('Container', id);
-    return container;
-  };
+  // The same lookup as every other container route: full id, 12+ character prefix or name.
+  const containerById = (id: string) => requireContainer(context, id);
 
   api.add({
     method: 'get',

@@ -42,6 +42,8 @@ export class LiveServices {
   readonly containerStats: ContainerStatsStreams;
   readonly stats: StatsCollector;
   readonly #offs: Array<() => void> = [];
+  /** Other long-lived streams (log WebSockets) that must end with these. */
+  readonly #closers: Array<() => void> = [];
 
   constructor(deps: {
     store: Store;
@@ -82,13 +84,19 @@ export class LiveServices {
     this.stats.start();
   }
 
+  /** Registers a function that ends other streams at shutdown (an open stream keeps the server from closing). */
+  onStop(close: () => void): void {
+    this.#closers.push(close);
+  }
+
   /** Stops polling and ends every stream (before the final store flush). */
   async stop(): Promise<void> {
-    await this.stats.stop();
     for (const off of this.#offs.splice(0)) off();
     this.events.close();
     this.statsSummary.close();
     this.containerStats.close();
+    for (const close of this.#closers.splice(0)) close();
+    await this.stats.stop();
   }
 }
 

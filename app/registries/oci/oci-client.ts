@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import type { RemoteDigests } from '../../core/update-check.ts';
 import { RegistryError } from '../types.ts';
 import { selectPlatformManifest, type Platform } from './platform.ts';
 import {
@@ -91,17 +90,6 @@ export class OciClient {
       if (page !== 1 || !(error instanceof RegistryError) || error.status !== 400) throw error;
       return get(url.split('?')[0] ?? url);
     }
-  }
-
-  /**
-   * The digest a tag points at, and, when that is an index (multi-arch), the digest of the
-   * manifest for the given platform. `isLocal` lets the caller stop early when the top digest is
-   * already known locally (one HEAD request then suffices).
-   */
-  async resolveDigests(context: RequestContext, tag: string, platform: Platform, isLocal: (digest: string) => boolean): Promise<RemoteDigests> {
-    const top = await this.headManifest(context, tag);
-    if (!top.index || isLocal(top.digest)) return { top: top.digest };
-    return { top: top.digest, platform: await this.resolvePlatform(context, top.digest, platform, top.body) };
   }
 
   /** What a tag points at: its digest (HEAD where possible), and whether it is an index. */

@@ -204,8 +204,11 @@ export class OciTransport {
     }
     return this.#semaphore.run(async () => {
       const signal = AbortSignal.timeout(this.#options.timeoutMs);
+      // An answer is reported once: a body that then fails to read is not a second one.
+      let answered = false;
       try {
         const response = await this.#options.fetch(url, { method, headers, signal, redirect: 'follow' });
+        answered = true;
         this.#options.onResponse?.(this.#options.name, response.status);
         const ok = response.status >= 200 && response.status < 300;
         if (method === 'HEAD' || !ok) {
@@ -215,7 +218,7 @@ export class OciTransport {
         const body = await readBoundedBody(response.body, maxBytes);
         return { status: response.status, headers: response.headers, body };
       } catch (error) {
-        if (!(error instanceof RegistryError || error instanceof RetryableFailure)) this.#options.onResponse?.(this.#options.name, 'error');
+        if (!answered) this.#options.onResponse?.(this.#options.name, 'error');
         throw this.#transportFailure(context, error, what);
       }
     });

@@ -39,8 +39,8 @@ export const ntfyProvider = defineProvider({
         const body: Record<string, unknown> = {
           topic,
           title: delivery.message.title,
-          // ntfy turns messages over 4 KB into attachments; keep it a message.
-          message: delivery.message.body.slice(0, 4000),
+          // ntfy turns messages over 4096 bytes (not characters: `→` is 3) into attachments; keep it a message.
+          message: cutToBytes(delivery.message.body, 4096),
           priority: values.priority ?? defaultPriority(delivery.containers),
         };
         if (tags.length > 0) body.tags = tags;
@@ -65,3 +65,16 @@ export const ntfyProvider = defineProvider({
     };
   },
 });
+
+/** The longest prefix of `text` that fits in `maxBytes` of UTF-8, never splitting a character. */
+function cutToBytes(text: string, maxBytes: number): string {
+  if (Buffer.byteLength(text) <= maxBytes) return text;
+  let bytes = 0;
+  let end = 0;
+  for (const character of text) {
+    bytes += Buffer.byteLength(character);
+    if (bytes > maxBytes) break;
+    end += character.length;
+  }
+  return text.slice(0, end);
+}

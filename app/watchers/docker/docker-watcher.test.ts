@@ -204,6 +204,44 @@ describe('DockerWatcher watch cycle', () => {
   });
 });
 
+describe('DockerWatcher cycle racing engine events', () => {
+  it('a container started during a cycle is not pruned at its end', async () => {
+    const { engine, checker, store, watcher } = setup();
+    engine.add({ id: 'c1', name: 'app', image: `${REG}/app:1.0.0` });
+    let release!: () => void;
+    checker.gate = new Promise((resolve) => {
+      release = resolve;
+    });
+    const run = watcher.watch();
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    // Started after the cycle listed the engine; unwatched, so stored without a registry call.
+    engine.add({ id: 'c2', name: 'late', image: `${REG}/late:1.0.0`, labels: { 'dd.watch': 'false' } });
+    await watcher.applyEvents(new Map([['c2', 'start']]));
+    expect(storedContainer(store, 'c2')).toBeDefined();
+    release();
+    await run;
+    expect(store.data.containers.map((c) => c.id).sort()).toEqual(['c1', 'c2']);
+  });
+
+  it('a container destroyed while its check runs does not come back as a ghost', async () => {
+    const { engine, checker, store, watcher } = setup();
+    engine.add({ id: 'c1', name: 'app', image: `${REG}/app:1.0.0` });
+    await watcher.watch();
+    let release!: () => void;
+    checker.gate = new Promise((resolve) => {
+      release = resolve;
+    });
+    const run = watcher.watch();
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    engine.containers.delete('c1');
+    await watcher.applyEvents(new Map([['c1', 'destroy']]));
+    expect(store.data.containers).toEqual([]);
+    release();
+    await run;
+    expect(store.data.containers).toEqual([]);
+  });
+});
+
 describe('DockerWatcher events and single checks', () => {
   it('state changes update the snapshot without a registry call; destroy removes; a new container is checked', async () => {
     const { engine, checker, store, watcher } = setup({ watchAll: true });
@@ -223,6 +261,15 @@ describe('DockerWatcher events and single checks', () => {
     expect(store.data.containers.map((c) => c.id)).toEqual(['c9']);
     expect(storedContainer(store, 'c9')).toMatchObject({ checkStatus: 'ok', updateKind: { kind: 'major' } });
     expect(checker.calls.length).toBe(callsAfterCycle + 1);
+  });
+
+  it('new containers of one event batch share one registry cycle (a repository is asked once)', async () => {
+    const { engine, checker, watcher } = setup();
+    for (let i = 0; i < 3; i++) engine.add({ id: `n${i}`, name: `web${i}`, image: `${REG}/web:1.0.0` });
+    await watcher.applyEvents(new Map([['n0', 'start'], ['n1', 'start'], ['n2', 'start']]));
+    expect(checker.calls).toHaveLength(3);
+    expect(checker.cycles).toBe(1);
+    expect(new Set(checker.calls.map((c) => c.cycle)).size).toBe(1);
   });
 
   it('watchContainer checks one container now; a gone container is removed and 404s', async () => {

@@ -10,6 +10,8 @@ import { isNotFound, type ContainerEngine, type EngineImageInspect } from './eng
 import { buildSnapshot, type Snapshot } from './snapshot.ts';
 
 const EVENT_CONCURRENCY = 4;
+/** Ids of destroyed containers remembered so a check still in flight does not store them again. */
+const MAX_GONE_IDS = 1000;
 
 export interface DockerWatcherOptions {
   readonly name: string;
@@ -45,6 +47,8 @@ export class DockerWatcher {
   readonly #now: () => Date;
   #running: Promise<WatchRunSummary> | null = null;
   #lastRun: WatchRunSummary | null = null;
+  /** Container ids the engine no longer has (ids are never reused). */
+  readonly #gone = new Set<string>();
 
   constructor(deps: {
     options: DockerWatcherOptions;
@@ -94,7 +98,7 @@ export class DockerWatcher {
   async watchContainer(id: string): Promise<Container> {
     const snapshot = await this.#snapshot(id);
     if (!snapshot) {
-      this.#writer.remove(id);
+      this.removeContainer(id);
       throw notFound('Container', id);
     }
     return this.#check(snapshot, this.#checker.newCycle());
@@ -102,36 +106,48 @@ export class DockerWatcher {
 
   /**
    * Refreshes one container from the engine after an event: state changes are written without a
-   * registry call; a container seen for the first time is checked. Returns what is stored now.
+   * registry call; a container seen for the first time is checked (in `cycle`, shared by an event
+   * batch so a repository is asked once). Returns what is stored now.
    */
-  async refreshContainer(id: string): Promise<Container | undefined> {
+  async refreshContainer(id: string, cycle: () => CycleCache = () => this.#checker.newCycle()): Promise<Container | undefined> {
     const snapshot = await this.#snapshot(id);
     if (!snapshot) {
-      this.#writer.remove(id);
+      this.removeContainer(id);
       return undefined;
     }
     const previous = this.#writer.find(id);
     if (!previous) {
       if (!this.#options.watchAll && snapshot.container.status !== 'running') return undefined;
-      return this.#check(snapshot, this.#checker.newCycle());
+      return this.#check(snapshot, cycle());
     }
     const now = this.#now();
     const next = carryOver(snapshot.container, previous, this.#writer.policyFor(snapshot.container), now);
-    if (next.checkStatus === 'pending' && next.watched) return this.#check(snapshot, this.#checker.newCycle());
+    if (next.checkStatus === 'pending' && next.watched) return this.#check(snapshot, cycle());
     return this.#writer.upsert(next);
   }
 
   /** Forgets a container the engine destroyed. */
   removeContainer(id: string): void {
+    this.#markGone(id);
     this.#writer.remove(id);
+  }
+
+  #markGone(id: string): void {
+    this.#gone.add(id);
+    if (this.#gone.size > MAX_GONE_IDS) {
+      const oldest = this.#gone.values().next().value;
+      if (oldest !== undefined) this.#gone.delete(oldest);
+    }
   }
 
   /** Applies a debounced batch of engine events (container id → last action). */
   async applyEvents(batch: ReadonlyMap<string, string>): Promise<void> {
+    let cycle: CycleCache | undefined;
+    const shared = () => (cycle ??= this.#checker.newCycle());
     await mapBounded([...batch], EVENT_CONCURRENCY, async ([id, action]) => {
       try {
         if (action === 'destroy') this.removeContainer(id);
-        else await this.refreshContainer(id);
+        else await this.refreshContainer(id, shared);
       } catch (error) {
         this.#logger.warn({ watcher: this.name, container: id, action }, `cannot refresh container: ${errorMessage(error)}`);
       }
@@ -165,6 +181,8 @@ export class DockerWatcher {
       return summary;
     };
 
+    // Only what was stored before listing can be stale: a container an event added meanwhile stays.
+    const storedBefore = new Set(this.#writer.ofWatcher(this.name).map((container) => container.id));
     let listed: { Id: string }[];
     try {
       listed = await this.#engine.listContainers(this.#options.watchAll);
@@ -180,6 +198,7 @@ export class DockerWatcher {
         const snapshot = await this.#snapshot(Id);
         if (!snapshot) {
           present.delete(Id);
+          this.#markGone(Id);
           return null;
         }
         return await this.#check(snapshot, cycle);
@@ -190,7 +209,7 @@ export class DockerWatcher {
       }
     });
     for (const stale of this.#writer.ofWatcher(this.name)) {
-      if (!present.has(stale.id)) this.#writer.remove(stale.id);
+      if (storedBefore.has(stale.id) && !present.has(stale.id)) this.#writer.remove(stale.id);
     }
     const checked = results.filter((result): result is Container => result !== null && result !== 'error' && result.watched);
     const errors = results.filter((result) => result === 'error').length + checked.filter((c) => c.checkStatus === 'unknown').length;
@@ -243,6 +262,8 @@ export class DockerWatcher {
         this.#now(),
       );
     }
+    // Destroyed while the registry was asked: do not bring it back.
+    if (this.#gone.has(next.id)) return next;
     return this.#writer.upsert(next);
   }
 }

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApp } from '../../../app/api/create-app.ts';
 import { attachWebSocketUpgrades } from '../../../app/api/routes/logs.ts';
+import { trackSockets } from '../../../app/api/server.ts';
 import { LiveServices, type LiveOptions } from '../../../app/api/sse/live-services.ts';
 import { loadConfig } from '../../../app/config/load-config.ts';
 import type { Container } from '../../../app/core/container.ts';
@@ -20,6 +21,7 @@ export interface LiveHarness {
   readonly store: Store;
   readonly bus: EventBus;
   readonly live: LiveServices;
+  readonly http: Server;
   /** Cuts every open connection, as a network failure would. */
   dropConnections(): void;
   close(): Promise<void>;
@@ -36,6 +38,7 @@ export async function startLiveHarness(options: Partial<LiveOptions> = {}): Prom
   const logger = createLogger(config.log);
   const { app } = createApp({ version: 'test', startedAt: new Date(), config, store, bus, logger, engines, live });
   const http: Server = createServer(app);
+  trackSockets(http);
   await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
   attachWebSocketUpgrades(http, app);
   const { port } = http.address() as AddressInfo;
@@ -44,6 +47,7 @@ export async function startLiveHarness(options: Partial<LiveOptions> = {}): Prom
     store,
     bus,
     live,
+    http,
     dropConnections: () => http.closeAllConnections(),
     close: async () => {
       await live.stop();

@@ -90,6 +90,23 @@ describe('ntfy trigger against a strict local receiver', () => {
     expect(receiver.accepted).toHaveLength(2);
   });
 
+  it('ONCE=false: another watcher ending its cycle does not make a container of this watcher send twice', async () => {
+    const { bus, service } = await setup({ once: 'false' });
+    const onB = sampleContainer({ name: 'db', watcher: 'b' });
+    const onA = sampleContainer({ name: 'web', watcher: 'a' });
+    const cycle = (watcher: string, containers: typeof onA[]) =>
+      bus.emit('watch-cycle-completed', { watcher, containers, startedAt: new Date().toISOString(), durationMs: 1, errors: 0 });
+    // Watcher b reports its container mid-cycle; watcher a finishes first; then b finishes.
+    bus.emit('container-updated', { container: onB });
+    bus.emit('container-updated', { container: onA });
+    cycle('a', [onA]);
+    cycle('b', [onB]);
+    await service.idle();
+    expect(receiver.rejected).toEqual([]);
+    const titles = receiver.accepted.map((request) => (JSON.parse(request.body) as { title: string }).title).sort();
+    expect(titles).toEqual(['dockdeck: update for db on b', 'dockdeck: update for web on a']);
+  });
+
   it('sends one message for three updated containers in batch mode', async () => {
     const { bus, service } = await setup({ mode: 'batch' });
     const containers = ['a', 'b', 'c'].map((name) => sampleContainer({ name }));
@@ -101,6 +118,19 @@ describe('ntfy trigger against a strict local receiver', () => {
     expect(body.title).toBe('dockdeck: 3 updates on local');
     expect(body.message.split('\n')).toEqual(['a (local): 1.0.0 → 1.1.0 (minor)', 'b (local): 1.0.0 → 1.1.0 (minor)', 'c (local): 1.0.0 → 1.1.0 (minor)']);
     expect(body.click).toBeUndefined();
+  });
+
+  it('keeps a long batch within ntfy\'s 4096-byte message limit even with multi-byte text', async () => {
+    const { bus, service } = await setup({ mode: 'batch' });
+    emitCycle(bus, Array.from({ length: 150 }, (_unused, index) => sampleContainer({ name: `svc-${index}` })));
+    await service.idle();
+    expect(receiver.rejected).toEqual([]);
+    expect(receiver.accepted).toHaveLength(1);
+    const message = (JSON.parse(receiver.accepted[0]!.body) as { message: string }).message;
+    expect(Buffer.byteLength(message)).toBeLessThanOrEqual(4096);
+    // Cut on a character boundary: no replacement character at the end.
+    expect(message).not.toContain('\uFFFD');
+    expect(message.startsWith('svc-0 (local): 1.0.0 → 1.1.0 (minor)\n')).toBe(true);
   });
 
   it('renders hostile labels and tags harmlessly', async () => {

@@ -50,6 +50,43 @@ describe('delivery queue', () => {
     expect(statuses()).toEqual(['a:sent', 'b:sent', 'c:sent', 'd:failed']);
   });
 
+  it('a manual retry during the backoff wait sends once, not once more when the backoff timer fires', async () => {
+    const temp = await tempStoreFolder();
+    cleanups.push(temp.remove);
+    const sends: string[] = [];
+    const flaky = defineProvider({
+      type: 'flaky',
+      kind: 'notify',
+      description: 'test',
+      settings: {},
+      create: () => ({
+        configuration: {},
+        send: async (delivery) => {
+          sends.push(delivery.containers[0]?.name ?? '');
+          if (sends.length === 1) throw new Error('receiver down');
+        },
+      }),
+    });
+    const { bus, service, store, stop } = await startService(temp.folder, [triggerGroup('flaky', 'one', {})], {
+      definitions: new Map([['flaky', flaky]]),
+      queue: { backoffMs: [300], maxAttempts: 3 },
+    });
+    cleanups.push(stop);
+    const container = sampleContainer({ name: 'a' });
+    store.update((data) => data.containers.push(container));
+    emitCycle(bus, [container]);
+    while (service.outbox()[0]?.attempts.length !== 1) await new Promise((resolve) => setTimeout(resolve, 5));
+    const entry = service.outbox()[0]!;
+    expect(entry.status).toBe('pending');
+    service.retry(entry.id);
+    // It is being sent again right away: a second retry is refused.
+    expect(() => service.retry(entry.id)).toThrow(/sending/);
+    await service.idle();
+    expect(sends).toEqual(['a', 'a']);
+    expect(service.outbox()[0]).toMatchObject({ status: 'sent' });
+    expect(service.outbox()[0]!.attempts.map((attempt) => attempt.ok)).toEqual([false, true]);
+  });
+
   it('leaves unsent deliveries pending on stop and sends them after a restart', async () => {
     const temp = await tempStoreFolder();
     cleanups.push(temp.remove);

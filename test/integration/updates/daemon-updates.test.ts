@@ -188,6 +188,10 @@ describe('update API on the real engine', () => {
     expect(JSON.stringify(stored.containers)).not.toContain('hunter2');
     const revealed = await call(daemon, 'POST', `/api/v1/containers/${container.id}/env/reveal`);
     expect(revealed.body.env).toEqual(expect.arrayContaining([{ key: 'API_TOKEN', value: 'hunter2', sensitive: true }]));
+    // Seed 003: at most 10 reveals a minute, then 429.
+    for (let count = 2; count <= 10; count++) expect((await call(daemon, 'POST', `/api/v1/containers/${container.id}/env/reveal`)).status).toBe(200);
+    const limited = await call(daemon, 'POST', `/api/v1/containers/${container.id}/env/reveal`);
+    expect({ status: limited.status, code: limited.body.code }).toEqual({ status: 429, code: 'RATE_LIMITED' });
   });
 });
 

@@ -107,6 +107,25 @@ describe('update executor on the real engine', () => {
     expect(backups[0]).toMatchObject({ imageTag: '1.0.0', imageId: before.Image, containerName: name });
   });
 
+  it('updates a container sharing another one\'s network and keeps its anonymous --mount volume data', async () => {
+    const provider = await run([], releases.ref('1.0.0'));
+    const name = await run(['--network', `container:${provider}`, '--mount', `type=volume,dst=/anon,volume-label=${runLabel()}`], releases.ref('1.0.0'));
+    await docker('exec', name, '/bin/sh', '-c', 'echo kept > /anon/file');
+    const before = await inspect(name);
+    volumes.push(...(before.Mounts as Array<{ Name: string }>).map((mount) => mount.Name));
+    const { service } = await makeService();
+    const operation = await service.enqueue(await containerRecord(name, '1.1.0'), {
+      kind: 'update', targetImage: releases.ref('1.1.0'), fromVersion: '1.0.0', toVersion: '1.1.0',
+    });
+    await service.idle();
+    const done = service.repository.get(operation.id);
+    expect({ status: done?.status, error: done?.rollbackReason ?? done?.lastError }).toEqual({ status: 'succeeded', error: undefined });
+    const after = await inspect(name);
+    expect(after.HostConfig.NetworkMode).toBe(before.HostConfig.NetworkMode);
+    expect(after.Mounts.map((mount: { Name?: string }) => mount.Name)).toEqual(before.Mounts.map((mount: { Name?: string }) => mount.Name));
+    expect(await docker('exec', name, 'cat', '/anon/file')).toBe('kept');
+  });
+
   it('keeps a stopped container stopped, swapping only the image', async () => {
     const name = await run([], releases.ref('1.0.0'));
     await docker('stop', name);
