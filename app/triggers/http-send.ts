@@ -44,11 +44,32 @@ export async function sendHttp(environment: ProviderEnvironment, request: HttpRe
     const reason = timeout.aborted ? 'timed out' : (error as Error).cause instanceof Error ? ((error as Error).cause as Error).message : (error as Error).message;
     throw new DeliveryError(`${safeTarget(request.url)}: ${reason}`);
   }
-  const text = await response.text().catch(() => '');
+  const text = await readBounded(response, MAX_RESPONSE_BYTES).catch(() => '');
   if (response.status < 200 || response.status >= 300) {
     throw new DeliveryError(`${safeTarget(request.url)} answered ${response.status}${text ? `: ${truncate(text.replace(/\s+/g, ' '), 200)}` : ''}`, response.status);
   }
   return text;
+}
+
+/** Answers are only quoted in errors or parsed for an id: a receiver cannot make us buffer more. */
+const MAX_RESPONSE_BYTES = 64 * 1024;
+
+async function readBounded(response: Response, maxBytes: number): Promise<string> {
+  if (!response.body) return '';
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    while (size < maxBytes) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      chunks.push(value.subarray(0, maxBytes - size));
+      size += value.byteLength;
+    }
+  } finally {
+    await reader.cancel().catch(() => undefined);
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 function hasHeader(headers: Record<string, string>, name: string): boolean {
