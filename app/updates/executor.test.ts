@@ -88,3 +88,48 @@ describe('UpdateExecutor with PRUNE', () => {
     expect(engine.removedImages).toEqual([]);
   });
 });
+
+describe('UpdateExecutor rollback', () => {
+  let folder: string;
+  beforeEach(() => {
+    folder = mkdtempSync(join(tmpdir(), 'dd-executor-'));
+  });
+  afterEach(() => rmSync(folder, { recursive: true, force: true }));
+
+  async function failingUpdate(retryDelays: readonly number[]) {
+    const store = await Store.open(folder);
+    const bus = new EventBus();
+    const repository = new OperationRepository(store, bus);
+    // The new container cannot be created, so the update rolls back; the engine refuses the first rename back.
+    const engine = fakeEngine(new Set(['sha256:v1', 'sha256:v2']));
+    engine.create = async () => {
+      throw new Error('create refused');
+    };
+    const rename = engine.rename;
+    let refusals = 1;
+    engine.rename = async (id, name) => {
+      if (name === 'web' && refusals-- > 0) throw new Error('engine busy');
+      return rename(id, name);
+    };
+    const settings = { ...DEFAULT_UPDATE_SETTINGS, graceMs: 0, rollbackRetryDelaysMs: retryDelays };
+    const executor = new UpdateExecutor({ repository, bus, logger: silentLogger(), settings, engineFor: () => engine });
+    const operation = await repository.create({
+      kind: 'update', watcher: 'local', identity: '::local::web', containerName: 'web', containerId: 'old',
+      triggerName: 'docker.local', fromVersion: '1.0.0', toVersion: '1.1.0', currentImage: 'sha256:v1', targetImage: 'app:1.1.0',
+    });
+    await executor.run(operation);
+    return { operation, old: await engine.inspectContainer('old') };
+  }
+
+  it('retries a rollback that failed on a passing engine error, and the old container runs under its name', async () => {
+    const { operation, old } = await failingUpdate([0]);
+    expect(operation.status).toBe('rolled-back');
+    expect(old).toMatchObject({ Name: '/web', State: { Running: true } });
+  });
+
+  it('ends rollback-failed only when every attempt failed', async () => {
+    const { operation } = await failingUpdate([]);
+    expect(operation).toMatchObject({ status: 'failed', phase: 'rollback-failed' });
+    expect(operation.lastError).toMatch(/Rollback failed: engine busy/);
+  });
+});

@@ -151,14 +151,24 @@ export class UpdateExecutor {
   /** Puts the old container back: remove the new one, rename the old back, start it if it ran. */
   async #rollback(operation: UpdateOperation, reason: string): Promise<void> {
     const engine = this.#deps.engineFor(operation.watcher);
-    try {
-      await this.#phase(operation, 'rollback-started', { message: reason });
-      await restoreOldContainer(engine, operation);
-      await this.#finish(operation, 'rolled-back', { status: 'rolled-back', message: reason, fields: { rollbackReason: reason } });
-    } catch (error) {
-      const message = `Rollback failed: ${errorMessage(error)} (after: ${reason})`;
-      await this.#finish(operation, 'rollback-failed', { status: 'failed', message, fields: { lastError: message, rollbackReason: reason } });
+    await this.#phase(operation, 'rollback-started', { message: reason });
+    // restoreOldContainer is idempotent, so a brief engine error gets retried rather than
+    // leaving the service renamed and stopped.
+    const delays = this.#deps.settings.rollbackRetryDelaysMs;
+    let lastError: unknown;
+    for (let attempt = 0; attempt <= delays.length; attempt++) {
+      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, delays[attempt - 1]));
+      try {
+        await restoreOldContainer(engine, operation);
+        await this.#finish(operation, 'rolled-back', { status: 'rolled-back', message: reason, fields: { rollbackReason: reason } });
+        return;
+      } catch (error) {
+        lastError = error;
+        this.#deps.logger.warn({ operation: operation.id, attempt: attempt + 1, err: error }, 'rollback attempt failed');
+      }
     }
+    const message = `Rollback failed: ${errorMessage(lastError)} (after: ${reason})`;
+    await this.#finish(operation, 'rollback-failed', { status: 'failed', message, fields: { lastError: message, rollbackReason: reason } });
   }
 
   async #finish(

@@ -15,6 +15,8 @@ export interface UpdateSettings {
   readonly phaseDelayMs: number;
   /** Seconds given to the old container to stop. */
   readonly stopTimeoutSeconds: number;
+  /** Waits before retrying a rollback that failed (e.g. a brief engine error); one retry per entry. */
+  readonly rollbackRetryDelaysMs: readonly number[];
   /** An operation that is active in the store but run by nobody is marked expired after this long. */
   readonly operationTtlMs: number;
   readonly triggerName: string;
@@ -29,6 +31,7 @@ export const DEFAULT_UPDATE_SETTINGS: UpdateSettings = {
   concurrency: 2,
   phaseDelayMs: 0,
   stopTimeoutSeconds: 10,
+  rollbackRetryDelaysMs: [1000, 3000, 10_000],
   operationTtlMs: 30 * 60_000,
   triggerName: 'docker.local',
 };

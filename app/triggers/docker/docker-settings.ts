@@ -36,6 +36,7 @@ export function updateSettingsFromTriggers(groups: readonly RawGroup[]): UpdateS
     concurrency: (v.concurrency as number | undefined) ?? DEFAULT_UPDATE_SETTINGS.concurrency,
     phaseDelayMs: (v.phasedelayms as number | undefined) ?? 0,
     stopTimeoutSeconds: (v.stoptimeout as number | undefined) ?? 10,
+    rollbackRetryDelaysMs: DEFAULT_UPDATE_SETTINGS.rollbackRetryDelaysMs,
     operationTtlMs: ((v.operationttl as number | undefined) ?? 1800) * 1000,
     triggerName: group.name,
     dryRun: (v.dryrun as boolean | undefined) ?? false,
