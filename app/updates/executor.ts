@@ -48,7 +48,8 @@ export class UpdateExecutor {
       if (!old) throw new Error(`Container ${operation.containerName} no longer exists`);
       const oldImage = await engine.inspectImage(old.Image);
       await this.#phase(operation, 'pulling', { message: operation.targetImage, fields: { wasRunning: old.State.Running } });
-      if (operation.kind === 'update') await engine.pull(operation.targetImage);
+      // A rollback runs a local image, unless it was removed outside dockdeck: then it is pulled back.
+      if (operation.kind === 'update' || !(await engine.inspectImage(operation.targetImage))) await engine.pull(operation.targetImage);
       const newImage = await engine.inspectImage(operation.targetImage);
       if (!newImage) throw new Error(`Image ${operation.targetImage} is not available after pull`);
       this.#checkCancel(operation);

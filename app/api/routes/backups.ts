@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { containerIdentity } from '../../core/container.ts';
 import { AppError } from '../../core/errors.ts';
-import { publicBackup } from '../../updates/backup.ts';
+import { publicBackup, type Backup } from '../../updates/backup.ts';
+import type { UpdateEngine } from '../../updates/update-engine.ts';
 import { publicOperation } from '../../updates/operation.ts';
 import type { AppContext } from '../context.ts';
 import type { RouteRegistry } from '../route-registry.ts';
@@ -76,9 +77,7 @@ export function registerBackupRoutes(api: RouteRegistry, context: AppContext): v
       const container = requireContainer(context, params.id);
       const backup = service.latestBackup(containerIdentity(container), body.backupId);
       const engine = service.engineFor(container.watcher);
-      // The tag may have moved since: fall back to the image id, which the backup keeps alive.
-      const tagged = await engine.inspectImage(backup.imageReference);
-      const targetImage = tagged?.Id === backup.imageId ? backup.imageReference : backup.imageId;
+      const targetImage = await rollbackImage(engine, backup);
       const operation = await service.enqueue(container, {
         kind: 'rollback',
         targetImage,
@@ -92,4 +91,15 @@ export function registerBackupRoutes(api: RouteRegistry, context: AppContext): v
       return { message: 'Container rolled back', operationId: operation.id, backupId: backup.id, operation: publicOperation(operation) };
     },
   });
+}
+
+/**
+ * What to run for a rollback: the backup's tag while it still names the backed-up image, else the
+ * local image id; when the image was removed outside dockdeck, its digest (pulled by the executor).
+ */
+async function rollbackImage(engine: UpdateEngine, backup: Backup): Promise<string> {
+  const tagged = await engine.inspectImage(backup.imageReference);
+  if (tagged?.Id === backup.imageId) return backup.imageReference;
+  if (await engine.inspectImage(backup.imageId)) return backup.imageId;
+  return backup.imageDigest ? `${backup.imageName}@${backup.imageDigest}` : backup.imageReference;
 }

@@ -254,3 +254,28 @@ describe('automatic updates (DD_TRIGGER_DOCKER_{NAME}_AUTO=true)', () => {
     expect(again).toHaveLength(1);
   });
 });
+
+describe('rollback when the backed-up image was removed outside dockdeck', () => {
+  it('pulls the image back by its digest and rolls back', async () => {
+    const own = `${registry.address}/${uniqueName('drb')}`;
+    await buildTestImage({ reference: `${own}:1.0.0` });
+    await buildTestImage({ reference: `${own}:1.1.0` });
+    const daemon = await start();
+    const name = uniqueName('drb-c');
+    names.push(name);
+    await docker('run', '-d', '--name', name, '--label', runLabel(), '--label', 'dd.watch=true', `${own}:1.0.0`);
+    const container = await watched(daemon, name);
+    const accepted = await call(daemon, 'POST', `/api/v1/containers/${container.id}/update`);
+    expect((await waitTerminal(daemon, accepted.body.operationId)).status).toBe('succeeded');
+    const oldImageId = container.image.id as string;
+    await docker('rmi', '-f', oldImageId);
+    await expect(docker('image', 'inspect', oldImageId)).rejects.toThrow();
+
+    const updated = await watched(daemon, name);
+    const rolled = await call(daemon, 'POST', `/api/v1/containers/${updated.id}/rollback`, {}, { 'x-dd-confirm-action': 'container-rollback' });
+    expect(rolled.status).toBe(200);
+    const after = await inspect(name);
+    expect(after.Image).toBe(oldImageId);
+    expect(after.State.Running).toBe(true);
+  });
+});
