@@ -45,7 +45,7 @@ export function closeGracefully(http: Server, deadlineMs: number): Promise<void>
   return new Promise((resolve) => {
     const timer = setTimeout(() => {
       http.closeAllConnections();
-
+      for (const socket of openSockets.get(http) ?? []) socket.destroy();
     }, deadlineMs);
     timer.unref();
     http.close(() => {

@@ -34,6 +34,10 @@ type UpgradeRequest = IncomingMessage & { [UPGRADE]?: PendingUpgrade };
 /** GET /api/v1/containers/:id/logs (download) and the WebSocket /api/v1/containers/:id/logs/stream. */
 export function registerLogRoutes(api: RouteRegistry, context: AppContext): void {
   const sockets = new WebSocketServer({ noServer: true, maxPayload: 4096 });
+  // Log streams follow for hours: end them at shutdown, or the server would wait for them.
+  context.live?.onStop(() => {
+    for (const ws of sockets.clients) ws.close(1001, 'dockdeck is shutting down');
+  });
 
   api.add({
     method: 'get',
