@@ -100,18 +100,36 @@ async function main(): Promise<void> {
 
   let stopping = false;
   const stop = async (signal: string) => {
-    if (stopping) return;
+    if (stopping) {
+      // A second signal: give up waiting, keep only the final write.
+      await store.flush().catch(() => undefined);
+      process.exit(1);
+    }
     stopping = true;
     logger.info({ signal }, 'shutting down');
+    // Whatever hangs, the process ends; an interrupted update is finished by recovery at the next start.
+    setTimeout(() => {
+      logger.error('shutdown took too long; exiting');
+      void store.flush().finally(() => process.exit(1));
+    }, 20_000).unref();
+    const step = async (what: string, action: () => Promise<unknown> | unknown) => {
+      try {
+        await action();
+      } catch (error) {
+        logger.error({ err: error }, `${what} failed`);
+      }
+    };
     // Streams end first, or the server would wait for them until its deadline.
-    await live.stop().catch((error: unknown) => logger.error({ err: error }, 'stopping live services failed'));
+    await step('stopping live services', () => live.stop());
     // No new watch runs or engine events once shutting down; then the store flush below is final.
-    await watch.stop().catch((error: unknown) => logger.error({ err: error }, 'stopping watchers failed'));
+    await step('stopping watchers', () => watch.stop());
     updates.stopExpirySweep();
-    await closeGracefully(http, 10_000);
+    await step('closing the HTTP server', () => closeGracefully(http, 5_000));
+    // Let running updates reach their end (docker stop gives 10 s by default); the rest is recovered at start.
+    await step('waiting for running updates', () => Promise.race([updates.idle(), new Promise((resolve) => setTimeout(resolve, 8_000).unref())]));
     // Unsent notifications stay pending in the outbox and go out after the next start.
-    triggers.stop();
-    await store.flush().catch((error: unknown) => logger.error({ err: error }, 'final store write failed'));
+    await step('stopping triggers', () => triggers.stop());
+    await step('final store write', () => store.flush());
     logger.info('stopped');
     process.exit(0);
   };

@@ -29,6 +29,22 @@ describe('Store', () => {
     expect(reopened.data.settings.counter).toBe(499);
   });
 
+  it('resolves every overlapping flush only once its own change is on disk', async () => {
+    const store = await Store.open(folder);
+    const flushes: Promise<void>[] = [];
+    for (let i = 1; i <= 20; i++) {
+      store.update((data) => (data.settings.counter = i));
+      flushes.push(
+        store.flush().then(async () => {
+          const onDisk = JSON.parse(readFileSync(join(folder, 'dd.json'), 'utf8')) as { settings: { counter: number } };
+          expect(onDisk.settings.counter).toBeGreaterThanOrEqual(i);
+        }),
+      );
+    }
+    await Promise.all(flushes);
+    expect((await Store.open(folder)).data.settings.counter).toBe(20);
+  });
+
   it('refuses a corrupt file and leaves it untouched', async () => {
     const file = join(folder, 'dd.json');
     writeFileSync(file, '{"schemaVersion":1,"containers":[');

@@ -65,17 +65,20 @@ export class Store {
       clearImmediate(this.#scheduled);
       this.#scheduled = null;
     }
-    if (this.#writing) await this.#writing;
-    // Changes made while that write ran are still dirty: one more write covers them all.
-    if (this.#dirty) await this.#writeNow();
-    if (this.#lastError) throw this.#lastError;
+    // Loop: another caller may start a write while we wait; we return only once nothing of ours
+    // is unwritten. One write at a time, so renames never land out of order.
+    while (this.#writing || this.#dirty) {
+      if (this.#writing) await this.#writing;
+      else await this.#writeNow();
+      if (this.#lastError) throw this.#lastError;
+    }
   }
 
   #schedule(): void {
     if (this.#scheduled || this.#writing) return;
     this.#scheduled = setImmediate(() => {
       this.#scheduled = null;
-      void this.#writeNow();
+      if (!this.#writing && this.#dirty) void this.#writeNow();
     });
   }
 
