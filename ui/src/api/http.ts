@@ -17,11 +17,13 @@ const STATUS_TEXT: Record<number, string> = {
   403: 'This action is disabled on the daemon.',
   404: 'Not found.',
   409: 'Conflict with the current state.',
+  413: 'The request is too large.',
   428: 'This action needs confirmation.',
   429: 'Too many requests; try again in a moment.',
   500: 'The daemon failed to handle the request.',
   502: 'The daemon could not reach a backend.',
   503: 'The daemon is not ready for this yet.',
+  504: 'The daemon did not answer in time.',
 };
 
 export interface RequestOptions {
@@ -51,6 +53,8 @@ export async function request<T>(path: string, options: RequestOptions = {}): Pr
   const text = await response.text();
   const body = parseJson(text);
   if (!response.ok) throw toApiError(response.status, body, text);
+  // A 200 that is not JSON is not the daemon (e.g. a proxy's login page): say so, never hand on undefined.
+  if (body === undefined && text) throw new ApiError(response.status, 'NOT_JSON', 'The answer did not come from the dockdeck API (a proxy in between?).');
   return body as T;
 }
 
@@ -71,8 +75,12 @@ function toApiError(status: number, body: unknown, text: string): ApiError {
       ? record.error
       : typeof record.message === 'string' && record.message.trim()
         ? record.message
-        : (STATUS_TEXT[status] ?? (text.trim().slice(0, 200) || `Request failed (${status}).`));
+        : (STATUS_TEXT[status] ?? (looksLikeHtml(text) || !text.trim() ? `Request failed (HTTP ${status}).` : text.trim().slice(0, 200)));
   return new ApiError(status, code, message);
+}
+
+function looksLikeHtml(text: string): boolean {
+  return /^\s*</.test(text);
 }
 
 /** A message fit for a person, whatever was thrown. */
