@@ -232,10 +232,11 @@ describe('crash in the middle of an update', () => {
 });
 
 describe('automatic updates (DD_TRIGGER_DOCKER_{NAME}_AUTO=true)', () => {
-  it('updates a container on its own after a watch finds the update, once', async () => {
-    const daemon = await start({ DD_TRIGGER_DOCKER_LOCAL_AUTO: 'true', DD_TRIGGER_DOCKER_LOCAL_THRESHOLD: 'minor' });
+  it('updates a container on its own once its check finds the update, once', async () => {
+    // Other tests' containers share the engine: no watch-all here, so only the container this test
+    // starts (seen through the engine's event stream and checked on creation) can be updated.
+    const daemon = await start({ DD_TRIGGER_DOCKER_LOCAL_AUTO: 'true', DD_TRIGGER_DOCKER_LOCAL_THRESHOLD: 'minor', DD_WATCHER_LOCAL_WATCHEVENTS: 'true' });
     const name = await runContainer();
-    await watched(daemon, name);
     let operations: Array<Record<string, any>> = [];
     await waitFor(async () => {
       const current = (await call(daemon, 'GET', '/api/v1/containers')).body.data.find((entry: Record<string, any>) => entry.name === name);
@@ -247,11 +248,18 @@ describe('automatic updates (DD_TRIGGER_DOCKER_{NAME}_AUTO=true)', () => {
     expect(operations[0]).toMatchObject({ status: 'succeeded', fromVersion: '1.0.0', toVersion: '1.1.0', triggerName: 'docker.local' });
     expect(await containersNamed(name)).toEqual([name]);
     expect((await inspect(name)).Config.Image).toBe(ref('1.1.0'));
-    // Now up to date: a second watch queues nothing more.
-    const after = await watched(daemon, name);
-    expect(after).toMatchObject({ updateAvailable: false, updateKind: null });
-    const again = (await call(daemon, 'GET', `/api/v1/containers/${after.id}/update-operations`)).body.data;
+    // Now up to date: checking it again queues nothing more.
+    let after: Record<string, any> | undefined;
+    await waitFor(async () => {
+      const runningId = (await inspect(name)).Id;
+      after = (await call(daemon, 'GET', '/api/v1/containers')).body.data.find((entry: Record<string, any>) => entry.id === runningId);
+      return after !== undefined;
+    }, 30_000, 'the updated container in the store');
+    const checked = await call(daemon, 'POST', `/api/v1/containers/${after!.id}/watch`);
+    expect(checked.body).toMatchObject({ updateAvailable: false, updateKind: null });
+    const again = (await call(daemon, 'GET', `/api/v1/containers/${after!.id}/update-operations`)).body.data;
     expect(again).toHaveLength(1);
+    await daemon.stop();
   });
 });
 
