@@ -1,4 +1,5 @@
-import { buildSnapshot, isSemverLikeTag } from './snapshot.ts';
+import { isVersionTag } from '../../core/tags.ts';
+import { buildSnapshot } from './snapshot.ts';
 import type { EngineContainerInspect, EngineImageInspect } from './engine-port.ts';
 
 const options = {
@@ -169,7 +170,7 @@ describe('buildSnapshot', () => {
   });
 });
 
-describe('isSemverLikeTag', () => {
+describe('isVersionTag (the semver flag of a snapshot)', () => {
   it.each([
     ['1.2.3', true],
     ['v1.2.3', true],
@@ -181,6 +182,6 @@ describe('isSemverLikeTag', () => {
     ['alpine', false],
     ['', false],
   ])('%s → %s', (tag, expected) => {
-    expect(isSemverLikeTag(tag)).toBe(expected);
+    expect(isVersionTag(tag)).toBe(expected);
   });
 });

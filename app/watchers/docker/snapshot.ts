@@ -29,11 +29,6 @@ export interface SnapshotOptions {
 
 const MAX_REPO_DIGESTS = 50;
 const IMAGE_ID = /^(?:sha256:)?[a-f0-9]{12,64}$/;
-/** Version tags (1, 1.2.3, v1.2.3, 1.2.3-alpine, 2021.6.4 …) as the registry side compares them. */
-export function isSemverLikeTag(tag: string): boolean {
-  return isVersionTag(tag);
-}
-
 /** Builds the snapshot of one container. Pure: every untrusted value is bounded, nothing throws. */
 export function buildSnapshot(inspect: EngineContainerInspect, image: EngineImageInspect | null, options: SnapshotOptions): Snapshot {
   const rawLabels = inspect.Config?.Labels ?? {};
@@ -134,7 +129,7 @@ function describeImage(
       id: imageId,
       registry,
       name: parsed.repository,
-      tag: { value: tag, semver: isSemverLikeTag(tag) },
+      tag: { value: tag, semver: isVersionTag(tag) },
       digest: { watch: false, repoDigests: repoDigestsFor(parsed, image?.RepoDigests ?? []) },
       ...platform,
     },
