@@ -127,8 +127,8 @@ function envKey(entry: string): string {
   return equals < 0 ? entry : entry.slice(0, equals);
 }
 
-/** A value is the user's when it is set and differs from what the image says. */
-function userSet(containerValue: unknown, imageValue: unknown): boolean {
+/** A value is the user's when it is set and differs from what the image says (also used by the compose export). */
+export function userSet(containerValue: unknown, imageValue: unknown): boolean {
   if (containerValue === undefined || containerValue === null || containerValue === '') return false;
   return JSON.stringify(containerValue) !== JSON.stringify(imageValue ?? null);
 }
@@ -160,7 +160,8 @@ function anonymousVolumeBinds(old: ContainerInspect): string[] {
     .map((mount) => `${mount.Name}:${mount.Destination}${mount.RW === false ? ':ro' : ''}`);
 }
 
-function endpointConfig(settings: EndpointSettings, oldId: string): Record<string, unknown> {
+/** The user's part of a network endpoint: aliases without the engine's id alias, static IPs, links, driver options. */
+export function endpointConfig(settings: EndpointSettings, oldId: string): Record<string, unknown> {
   const shortId = oldId.slice(0, 12);
   const endpoint: Record<string, unknown> = {};
   const aliases = (settings.Aliases ?? []).filter((alias) => alias !== shortId && alias !== oldId);
