@@ -11,6 +11,7 @@ import { RegistryHub } from './registries/registry-hub.ts';
 import { recordRegistryRequest, recordTriggerDelivery } from './metrics/registry.ts';
 import { createWatchService } from './scheduler/create-watch-service.ts';
 import { createLogger, type Logger } from './log.ts';
+import { createLifecycle, readOwnContainerId } from './lifecycle/create-lifecycle.ts';
 import { StoreFileError } from './store/atomic-json-file.ts';
 import { Store } from './store/store.ts';
 import { createUpdateService } from './triggers/docker/create-update-service.ts';
@@ -79,7 +80,10 @@ async function main(): Promise<void> {
     throw error;
   }
   for (const warning of triggers.warnings) logger.warn(warning);
-  const { app } = createApp({ version, startedAt: new Date(), config, store, bus, logger, engines, live, watch, registries: checker, updates, triggers });
+  const ownContainerId = readOwnContainerId();
+  if (ownContainerId) logger.info({ container: ownContainerId.slice(0, 12) }, 'running in a container: bulk stop and restart leave it alone');
+  const lifecycle = createLifecycle({ updates, watch, containers: () => store.data.containers, bus, logger, ...(ownContainerId ? { ownContainerId } : {}) });
+  const { app } = createApp({ version, startedAt: new Date(), config, store, bus, logger, engines, live, watch, registries: checker, updates, triggers, lifecycle });
   let http: Server;
   try {
     http = await listen(app, config.server);

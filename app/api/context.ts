@@ -1,6 +1,7 @@
 import type { Config } from '../config/load-config.ts';
 import type { EngineConnection } from '../engine/engine-connection.ts';
 import type { EventBus } from '../events/bus.ts';
+import type { LifecycleServices } from '../lifecycle/create-lifecycle.ts';
 import type { Logger } from '../log.ts';
 import type { RegistryDescription } from '../registries/registry-descriptions.ts';
 import type { WatchService } from '../scheduler/watch-service.ts';
@@ -29,4 +30,6 @@ export interface AppContext {
   readonly registries?: { listRegistries(): RegistryDescription[] };
   /** Update operations, backups and rollbacks (absent: those routes answer 503). */
   readonly updates?: UpdateService;
+  /** Start, stop, restart of one container and in bulk (absent: those routes answer 503). */
+  readonly lifecycle?: LifecycleServices;
 }

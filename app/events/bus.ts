@@ -14,6 +14,10 @@ export interface EventMap {
   'update-applied': { operation: Record<string, unknown> };
   'update-failed': { operation: Record<string, unknown> };
   'batch-update-completed': Record<string, unknown>;
+  /** A start, stop or restart finished (single or bulk request); `status` is the engine state after it. */
+  'container-action-completed': { containerId: string; containerName: string; watcher: string; action: string; status: string; message: string; at: string };
+  /** The engine refused or failed a start, stop or restart it was asked for. */
+  'container-action-failed': { containerId: string; containerName: string; watcher: string; action: string; code: string; error: string; at: string };
   'stats-summary': Record<string, unknown>;
 }
 

@@ -132,6 +132,13 @@ export class WatchService {
     return this.#unit(stored.watcher).watcher.watchContainer(id);
   }
 
+  /** Re-reads one stored container's state from its engine (no registry call unless never checked), e.g. after a stop. */
+  async refreshContainer(id: string): Promise<Container | undefined> {
+    const stored = this.#writer.find(id);
+    if (!stored) return undefined;
+    return this.#unit(stored.watcher).watcher.refreshContainer(id);
+  }
+
   /** Removes a container from the store only (DELETE /containers/:id); the next cycle finds it again if it still runs. */
   forget(id: string): Container | undefined {
     return this.#writer.remove(id);

@@ -13,7 +13,8 @@ export function registerEventRoutes(api: RouteRegistry, context: AppContext): vo
     tag: 'events',
     summary:
       'Server-sent events: dd:connected, dd:heartbeat, dd:container-added|updated|removed, dd:update-operation-changed, ' +
-      'dd:update-applied, dd:update-failed, dd:batch-update-completed, dd:resync-required. Every event has an id; ' +
+      'dd:update-applied, dd:update-failed, dd:batch-update-completed, dd:container-action-completed|failed, dd:resync-required. ' +
+      'Every event has an id; ' +
       'reconnect with Last-Event-ID to get what was missed (or dd:resync-required when it is gone).',
     responses: {
       200: { description: 'The event stream', contentType: 'text/event-stream' },

@@ -11,6 +11,7 @@ import { registerWatcherRoutes } from './watchers.ts';
 import { registerTriggerRoutes } from './triggers.ts';
 import { registerBackupRoutes } from './backups.ts';
 import { registerLifecycleRoutes } from './lifecycle.ts';
+import { registerBulkLifecycleRoutes } from './bulk-lifecycle.ts';
 import { registerUpdatePolicyRoutes } from './update-policy.ts';
 import { registerUpdateRoutes } from './updates.ts';
 
@@ -29,6 +30,7 @@ export const routeModules: ReadonlyArray<(registry: RouteRegistry, context: AppC
   registerUpdateRoutes,
   registerUpdatePolicyRoutes,
   registerLifecycleRoutes,
+  registerBulkLifecycleRoutes,
   // Keep containers last among /api/v1/containers/* modules: its /:id would shadow their static paths.
   registerTriggerRoutes,
   registerContainerRoutes,

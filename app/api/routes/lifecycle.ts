@@ -1,14 +1,14 @@
-import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { AppError, badRequest, conflict, notFound } from '../../core/errors.ts';
+import { AppError, badRequest, notFound } from '../../core/errors.ts';
+import type { LifecycleServices } from '../../lifecycle/create-lifecycle.ts';
 import type { AppContext } from '../context.ts';
 import type { RouteRegistry } from '../route-registry.ts';
 import { splitEnv } from '../../core/env.ts';
+import { actorOf, recordAudit } from './audit-trail.ts';
 import { errorSchema, idParams, requireActions, requireContainer, requireUpdates } from './update-route-helpers.ts';
 
 const timeoutQuery = z.object({ timeout: z.string().max(8).optional().describe('Grace period in seconds (1-300), default 10') });
 const resultSchema = z.object({ message: z.string(), containerId: z.string(), status: z.string() });
-const MAX_AUDIT = 5000;
 /** Seed 003: env reveal is limited to 10 requests per minute (per user, or per address without auth). */
 const REVEAL_LIMIT = 10;
 const REVEAL_WINDOW_MS = 60_000;
@@ -38,11 +38,25 @@ export class RequestWindow {
   }
 }
 
-function parseTimeout(raw: string | undefined): number {
+/** A `?timeout=` value: 10 when absent, 400 INVALID_TIMEOUT unless a whole number of 1-300 seconds. */
+export function parseTimeout(raw: string | undefined): number {
   if (raw === undefined) return 10;
   const value = Number(raw);
-  if (!/^\d+$/.test(raw) || value < 1 || value > 300) throw badRequest('INVALID_TIMEOUT', 'Timeout must be between 1 and 300 seconds');
+  if (!/^\d+$/.test(raw)) throw invalidTimeout();
+  return checkTimeout(value);
+}
+
+/** Seed 002: a grace period of 1-300 seconds, else 400 INVALID_TIMEOUT. */
+export function checkTimeout(value: number): number {
+  if (!Number.isInteger(value) || value < 1 || value > 300) throw invalidTimeout();
   return value;
+}
+
+const invalidTimeout = () => badRequest('INVALID_TIMEOUT', 'Timeout must be between 1 and 300 seconds');
+
+export function requireLifecycle(context: AppContext): LifecycleServices {
+  if (!context.lifecycle) throw new AppError(503, 'LIFECYCLE_UNAVAILABLE', 'Container actions are not running in this process');
+  return context.lifecycle;
 }
 
 /** Start, stop, restart (seed 003 / 002) and env reveal. */
@@ -61,25 +75,20 @@ export function registerLifecycleRoutes(api: RouteRegistry, context: AppContext)
         400: { description: 'Invalid timeout (INVALID_TIMEOUT)', schema: errorSchema },
         403: { description: 'Container actions are disabled', schema: errorSchema },
         404: { description: 'Unknown container', schema: errorSchema },
-        409: { description: 'Already in that state, or an update is running', schema: errorSchema },
+        409: { description: 'Already in that state (ALREADY_RUNNING, ALREADY_STOPPED), or an update (UPDATE_IN_PROGRESS) or another action (ACTION_IN_PROGRESS) is running', schema: errorSchema },
+        500: { description: 'The engine failed the action (CONTAINER_START_FAILED, …)', schema: errorSchema },
+        503: { description: 'No engine connection for the container (ENGINE_UNAVAILABLE)', schema: errorSchema },
       },
-      handler: async ({ params, query }) => {
+      handler: async ({ params, query, req }) => {
         requireActions(context);
         const timeout = verb === 'start' ? undefined : parseTimeout((query as { timeout?: string }).timeout);
-        const service = requireUpdates(context);
+        const lifecycle = requireLifecycle(context);
         const container = requireContainer(context, params.id);
-        if (service.activeFor(container)) throw conflict('UPDATE_IN_PROGRESS', 'An update is running for this container');
-        const engine = service.engineFor(container.watcher);
-        const inspect = await engine.inspectContainer(container.id);
-        if (!inspect) throw notFound('Container', params.id);
-        if (verb === 'start' && inspect.State.Running) throw conflict('ALREADY_RUNNING', 'Container is already running');
-        if (verb === 'stop' && !inspect.State.Running) throw conflict('ALREADY_STOPPED', 'Container is already stopped');
-        if (verb === 'start') await engine.start(container.id);
-        else if (verb === 'stop') await engine.stop(container.id, timeout);
-        else await engine.restart(container.id, timeout);
-        const after = await engine.inspectContainer(container.id);
-        audit(context, `container-${verb}`, container.id, container.name);
-        return { message: `Container ${verb === 'stop' ? 'stopped' : verb === 'start' ? 'started' : 'restarted'}`, containerId: container.id, status: after?.State.Status ?? 'unknown' };
+        // The same code as the bulk routes: update check, state check, completion events.
+        const outcome = await lifecycle.single.perform(container, verb, timeout);
+        const actor = actorOf(req);
+        recordAudit(context, { action: `container-${verb}`, containerId: container.id, containerName: container.name, ...(actor ? { actor } : {}) });
+        return { message: outcome.message, containerId: container.id, status: outcome.status };
       },
     });
   action('start', 'Start a stopped container');
@@ -99,7 +108,7 @@ export function registerLifecycleRoutes(api: RouteRegistry, context: AppContext)
     },
     handler: async ({ params, req }) => {
       // The auth middleware puts { name, user } on the request; without auth, the address is the client.
-      const actor = (req as { user?: { user?: string } }).user?.user;
+      const actor = actorOf(req);
       const client = actor ? `user:${actor}` : `ip:${req.ip ?? 'unknown'}`;
       if (!reveals.allow(client)) throw new AppError(429, 'RATE_LIMITED', 'Too many environment reveals; at most 10 per minute');
       const service = requireUpdates(context);
@@ -108,15 +117,8 @@ export function registerLifecycleRoutes(api: RouteRegistry, context: AppContext)
       if (!inspect) throw notFound('Container', params.id);
       const env = splitEnv(inspect.Config.Env ?? []);
       // Only who and which keys: never the values.
-      audit(context, 'env-reveal', container.id, container.name, { keys: env.map((entry) => entry.key) }, actor);
+      recordAudit(context, { action: 'env-reveal', containerId: container.id, containerName: container.name, details: { keys: env.map((entry) => entry.key) }, ...(actor ? { actor } : {}) });
       return { env };
     },
-  });
-}
-
-function audit(context: AppContext, action: string, containerId: string, containerName: string, details?: Record<string, unknown>, actor?: string): void {
-  context.store.update((data) => {
-    data.audit.push({ id: randomUUID(), at: new Date().toISOString(), action, containerId, containerName, status: 'info', ...(actor ? { actor } : {}), ...(details ? { details } : {}) });
-    if (data.audit.length > MAX_AUDIT) data.audit.splice(0, data.audit.length - MAX_AUDIT);
   });
 }

@@ -10,6 +10,8 @@ export const UI_STREAM_EVENTS = [
   'update-applied',
   'update-failed',
   'batch-update-completed',
+  'container-action-completed',
+  'container-action-failed',
 ] as const satisfies readonly EventName[];
 
 /** Connects the bus to the UI channel; returns the unsubscribe function. */
