@@ -72,6 +72,7 @@ async function main(): Promise<void> {
       watchAll: false,
       watchEvents: false,
       watchAtStart: false,
+      labelFilter: [],
     };
     const logger = pino({ level: process.env.BENCH_LOG_LEVEL ?? 'warn' });
     const store = await Store.open(storePath);

@@ -2,6 +2,7 @@ import { ConfigError } from './config-error.ts';
 import {
   booleanSetting,
   integerSetting,
+  labelFilterSetting,
   stringSetting,
   enumSetting,
   parseTable,
@@ -73,6 +74,7 @@ export const watcherSettings = {
   watchall: booleanSetting('Also watch stopped containers.', false),
   watchevents: booleanSetting('Follow the engine event stream between runs.', true),
   watchatstart: booleanSetting('Run a watch as soon as dockdeck starts.', true),
+  labelfilter: labelFilterSetting('Only see containers that carry all of these labels (key or key=value, comma-separated); the engine applies it to lists and events.'),
 } satisfies SettingTable;
 
 export const registrySettings = {

@@ -45,6 +45,15 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ DD_WATCHER_LOCAL_CRON: 'every day' })).toThrow(/DD_WATCHER_LOCAL_CRON: 'every day' is not a valid cron expression/);
   });
 
+  it('parses a watcher label filter and names the variable for a bad one', () => {
+    const [watcher] = loadConfig({ DD_WATCHER_LOCAL_LABELFILTER: ' dd.scope=media, com.example.keep ' }).watchers;
+    expect(watcher!.labelFilter).toEqual(['dd.scope=media', 'com.example.keep']);
+    expect(loadConfig({}).watchers[0]!.labelFilter).toEqual([]);
+    expect(() => loadConfig({ DD_WATCHER_LOCAL_LABELFILTER: 'bad key=x' })).toThrow(/DD_WATCHER_LOCAL_LABELFILTER: .*expected a comma-separated list/);
+    expect(() => loadConfig({ DD_WATCHER_LOCAL_LABELFILTER: ',,' })).toThrow('DD_WATCHER_LOCAL_LABELFILTER');
+    expect(() => loadConfig({ DD_WATCHER_LOCAL_LABELFILTER: Array.from({ length: 21 }, (_, i) => `k${i}`).join(',') })).toThrow('DD_WATCHER_LOCAL_LABELFILTER');
+  });
+
   it('gives a watcher without SOCKET or HOST the local engine', () => {
     expect(loadConfig({ DD_WATCHER_LOCAL_CRON: '*/5 * * * *' }).watchers).toEqual([
       expect.objectContaining({ name: 'local', socket: '/var/run/docker.sock', cron: '*/5 * * * *' }),

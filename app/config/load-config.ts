@@ -30,6 +30,8 @@ export interface WatcherConfig {
   readonly watchAll: boolean;
   readonly watchEvents: boolean;
   readonly watchAtStart: boolean;
+  /** Engine-side label filters (key or key=value), all required; empty sees every container. */
+  readonly labelFilter: readonly string[];
 }
 
 export interface RegistryConfig {
@@ -202,6 +204,7 @@ function toWatcher(name: string, values: Parsed<typeof watcherSettings>): Watche
     watchAll: values.watchall ?? false,
     watchEvents: values.watchevents ?? true,
     watchAtStart: values.watchatstart ?? true,
+    labelFilter: values.labelfilter ?? [],
   };
 }
 

@@ -79,6 +79,20 @@ export const urlSetting = (description: string, defaultValue?: string): Setting<
   ...(defaultValue === undefined ? {} : { defaultValue }),
 });
 
+/** Docker label keys and values as the engine's `label` filter takes them: no commas, no spaces. */
+const LABEL_FILTER_ENTRY = /^[A-Za-z0-9][A-Za-z0-9._/-]{0,127}(=[^,\s]{1,256})?$/;
+
+/** A comma-separated list of `key` or `key=value` label filters, all of which must match. */
+export const labelFilterSetting = (description: string): Setting<readonly string[]> => ({
+  schema: z
+    .string()
+    .trim()
+    .transform((v) => v.split(',').map((entry) => entry.trim()).filter(Boolean))
+    .pipe(z.array(z.string().regex(LABEL_FILTER_ENTRY)).min(1).max(20)),
+  expected: 'a comma-separated list of up to 20 label filters, each key or key=value (for example dd.scope=media)',
+  description,
+});
+
 /** Parses one raw value; a bad value throws a ConfigError naming the variable. */
 export function parseSetting<T>(variable: string, setting: Setting<T>, raw: string | undefined): T | undefined {
   if (raw === undefined || raw === '') return setting.defaultValue;

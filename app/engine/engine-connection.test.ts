@@ -9,6 +9,7 @@ const base: WatcherConfig = {
   watchAll: false,
   watchEvents: true,
   watchAtStart: false,
+  labelFilter: [],
 };
 
 describe('EngineConnection endpoint', () => {

@@ -19,7 +19,12 @@ export function createWatchService(deps: {
 }): WatchService {
   return new WatchService({
     watchers: deps.config.watchers,
-    engines: new Map([...deps.engines].map(([name, connection]) => [name, new DockerodeEngine(connection)])),
+    engines: new Map(
+      [...deps.engines].map(([name, connection]) => {
+        const labelFilter = deps.config.watchers.find((watcher) => watcher.name === name)?.labelFilter ?? [];
+        return [name, new DockerodeEngine(connection, labelFilter)];
+      }),
+    ),
     checker: deps.checker,
     store: deps.store,
     bus: deps.bus,

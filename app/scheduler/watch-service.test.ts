@@ -13,6 +13,7 @@ const watcherConfig = (name: string, extra: Partial<WatcherConfig> = {}): Watche
   watchAll: false,
   watchEvents: true,
   watchAtStart: false,
+  labelFilter: [],
   ...extra,
 });
 

@@ -22,6 +22,7 @@ export interface WatcherStatus {
   readonly watchAll: boolean;
   readonly watchEvents: boolean;
   readonly status: 'running' | 'idle' | 'error';
+  readonly labelFilter: readonly string[];
   readonly events: FollowerStatus | 'disabled';
   readonly lastRun: WatchRunSummary | null;
   readonly nextRunAt: string | null;
@@ -66,7 +67,7 @@ export class WatchService {
       if (!engine) continue;
       const logger = deps.logger.child({ watcher: config.name });
       const watcher = new DockerWatcher({
-        options: { name: config.name, watchByDefault: config.watchByDefault, watchAll: config.watchAll, concurrency: deps.concurrency },
+        options: { name: config.name, watchByDefault: config.watchByDefault, watchAll: config.watchAll, labelFilter: config.labelFilter, concurrency: deps.concurrency },
         engine,
         checker: deps.checker,
         writer: this.#writer,
@@ -157,6 +158,7 @@ export class WatchService {
         watchAll: config.watchAll,
         watchEvents: config.watchEvents,
         status: watcher.isRunning ? 'running' : watcher.lastRun?.error ? 'error' : 'idle',
+        labelFilter: config.labelFilter,
         events: follower ? follower.status : 'disabled',
         lastRun: watcher.lastRun,
         nextRunAt: this.#started && next ? next.toISOString() : null,

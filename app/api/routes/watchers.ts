@@ -26,6 +26,7 @@ export function registerWatcherRoutes(api: RouteRegistry, context: AppContext): 
         watchAll: watcher.watchAll,
         watchEvents: watcher.watchEvents,
         status: 'idle' as const,
+        labelFilter: watcher.labelFilter,
         events: 'disabled' as const,
         lastRun: null,
         nextRunAt: null,
@@ -47,6 +48,7 @@ export const watcherListSchema = z.object({
       watchAll: z.boolean(),
       watchEvents: z.boolean(),
       status: z.enum(['running', 'idle', 'error']),
+      labelFilter: z.array(z.string()).describe('Label filters (key or key=value) that scope this watcher; empty for all containers'),
       events: z.enum(['connecting', 'connected', 'reconnecting', 'stopped', 'disabled']),
       lastRun: z
         .object({

@@ -6,7 +6,7 @@ import { DockerWatcher } from './docker-watcher.ts';
 
 const REG = '127.0.0.1:5000';
 
-function setup(options: { watchAll?: boolean; watchByDefault?: boolean; concurrency?: number } = {}) {
+function setup(options: { watchAll?: boolean; watchByDefault?: boolean; concurrency?: number; labelFilter?: string[] } = {}) {
   const engine = new FakeEngine();
   const checker = new FakeChecker();
   const store = new MemoryStore();
@@ -19,7 +19,13 @@ function setup(options: { watchAll?: boolean; watchByDefault?: boolean; concurre
   }
   let clock = new Date('2026-03-01T10:00:00Z');
   const watcher = new DockerWatcher({
-    options: { name: 'local', watchByDefault: options.watchByDefault ?? true, watchAll: options.watchAll ?? false, concurrency: options.concurrency ?? 4 },
+    options: {
+      name: 'local',
+      watchByDefault: options.watchByDefault ?? true,
+      watchAll: options.watchAll ?? false,
+      concurrency: options.concurrency ?? 4,
+      ...(options.labelFilter ? { labelFilter: options.labelFilter } : {}),
+    },
     engine,
     checker,
     writer: new ContainerWriter(store, bus),
@@ -160,6 +166,17 @@ describe('DockerWatcher watch cycle', () => {
     all.engine.add({ id: 'c2', name: 'stopped', image: `${REG}/app:1.0.0`, state: 'exited' });
     await all.watcher.watch();
     expect(storedContainer(all.store, 'c2')).toMatchObject({ status: 'exited', checkStatus: 'ok' });
+  });
+
+  it('stores only containers inside the label filter, even when the engine lists others', async () => {
+    const { engine, store, watcher } = setup({ labelFilter: ['dd.scope=media', 'team'] });
+    engine.add({ id: 'in', name: 'in', image: `${REG}/app:1.0.0`, labels: { 'dd.scope': 'media', team: '' } });
+    engine.add({ id: 'other-scope', name: 'x', image: `${REG}/app:1.0.0`, labels: { 'dd.scope': 'mediaX', team: 'a' } });
+    engine.add({ id: 'missing-key', name: 'y', image: `${REG}/app:1.0.0`, labels: { 'dd.scope': 'media' } });
+    await watcher.watch();
+    expect(store.data.containers.map((c) => c.id)).toEqual(['in']);
+    await watcher.applyEvents(new Map([['other-scope', 'start']]));
+    expect(store.data.containers.map((c) => c.id)).toEqual(['in']);
   });
 
   it('runs checks with bounded concurrency and joins a run requested while one runs', async () => {

@@ -6,7 +6,7 @@ import type { CycleCache, ImageChecker } from '../../registries/types.ts';
 import { mapBounded } from '../bounded-map.ts';
 import type { ContainerWriter } from '../container-writer.ts';
 import { applyFailure, applyOutcome, carryOver } from '../merge-check.ts';
-import { isNotFound, type ContainerEngine, type EngineImageInspect } from './engine-port.ts';
+import { isNotFound, matchesLabelFilter, type ContainerEngine, type EngineImageInspect } from './engine-port.ts';
 import { buildSnapshot, type Snapshot } from './snapshot.ts';
 
 const EVENT_CONCURRENCY = 4;
@@ -17,6 +17,8 @@ export interface DockerWatcherOptions {
   readonly name: string;
   readonly watchByDefault: boolean;
   readonly watchAll: boolean;
+  /** Engine-side label filters; checked again on inspection so nothing outside the scope is stored. */
+  readonly labelFilter?: readonly string[];
   /** Registry checks (and engine inspections) at once within one cycle. */
   readonly concurrency: number;
 }
@@ -227,6 +229,7 @@ export class DockerWatcher {
       if (isNotFound(error)) return null;
       throw error;
     }
+    if (!matchesLabelFilter(inspect.Config?.Labels, this.#options.labelFilter ?? [])) return null;
     let image: EngineImageInspect | null = null;
     if (inspect.Image) {
       try {

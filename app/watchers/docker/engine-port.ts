@@ -46,11 +46,28 @@ export function isNotFound(error: unknown): boolean {
   return (error as { statusCode?: number } | null)?.statusCode === 404;
 }
 
+/** True when the labels carry every `key` or `key=value` of the filter (the engine's own rule). */
+export function matchesLabelFilter(labels: Readonly<Record<string, string>> | null | undefined, filter: readonly string[]): boolean {
+  return filter.every((entry) => {
+    const at = entry.indexOf('=');
+    const key = at === -1 ? entry : entry.slice(0, at);
+    if (!labels || !Object.hasOwn(labels, key)) return false;
+    return at === -1 || labels[key] === entry.slice(at + 1);
+  });
+}
+
 export class DockerodeEngine implements ContainerEngine {
   readonly #connection: EngineConnection;
+  readonly #labelFilter: readonly string[];
 
-  constructor(connection: EngineConnection) {
+  /** `labelFilter` scopes lists and events to containers with those labels, on the engine's side. */
+  constructor(connection: EngineConnection, labelFilter: readonly string[] = []) {
     this.#connection = connection;
+    this.#labelFilter = labelFilter;
+  }
+
+  #filters(base: Record<string, string[]> = {}): string {
+    return JSON.stringify(this.#labelFilter.length > 0 ? { ...base, label: [...this.#labelFilter] } : base);
   }
 
   get name(): string {
@@ -62,7 +79,7 @@ export class DockerodeEngine implements ContainerEngine {
   }
 
   listContainers(all: boolean): Promise<EngineContainerSummary[]> {
-    return this.#connection.call((docker) => docker.listContainers({ all }) as Promise<EngineContainerSummary[]>);
+    return this.#connection.call((docker) => docker.listContainers({ all, filters: this.#filters() }) as Promise<EngineContainerSummary[]>);
   }
 
   inspectContainer(id: string): Promise<EngineContainerInspect> {
@@ -75,7 +92,7 @@ export class DockerodeEngine implements ContainerEngine {
 
   containerEvents(): Promise<Readable> {
     return this.#connection.call(
-      (docker) => docker.getEvents({ filters: JSON.stringify({ type: ['container'] }) }) as unknown as Promise<Readable>,
+      (docker) => docker.getEvents({ filters: this.#filters({ type: ['container'] }) }) as unknown as Promise<Readable>,
     );
   }
 }

@@ -47,10 +47,11 @@ async function call(daemon: RunningDaemon, method: string, path: string, body?: 
   return { status: response.status, body: text ? JSON.parse(text) : undefined };
 }
 
-async function runContainer(): Promise<string> {
+async function runContainer(extraLabels: string[] = []): Promise<string> {
   const name = uniqueName('dupd-c');
   names.push(name);
-  await docker('run', '-d', '--name', name, '--label', runLabel(), '--label', 'dd.watch=true', '-e', 'API_TOKEN=hunter2', ref('1.0.0'));
+  const labels = ['--label', runLabel(), '--label', 'dd.watch=true', ...extraLabels.flatMap((label) => ['--label', label])];
+  await docker('run', '-d', '--name', name, ...labels, '-e', 'API_TOKEN=hunter2', ref('1.0.0'));
   return name;
 }
 
@@ -233,10 +234,17 @@ describe('crash in the middle of an update', () => {
 
 describe('automatic updates (DD_TRIGGER_DOCKER_{NAME}_AUTO=true)', () => {
   it('updates a container on its own once its check finds the update, once', async () => {
-    // Other tests' containers share the engine: no watch-all here, so only the container this test
-    // starts (seen through the engine's event stream and checked on creation) can be updated.
-    const daemon = await start({ DD_TRIGGER_DOCKER_LOCAL_AUTO: 'true', DD_TRIGGER_DOCKER_LOCAL_THRESHOLD: 'minor', DD_WATCHER_LOCAL_WATCHEVENTS: 'true' });
-    const name = await runContainer();
+    // Other tests' containers share the engine and the registry: the watcher's label filter scopes
+    // this daemon to the one container the test starts, so nothing else can be updated by it.
+    const scope = `dockdeck.test-scope=${uniqueName('auto')}`;
+    const daemon = await start({
+      DD_TRIGGER_DOCKER_LOCAL_AUTO: 'true',
+      DD_TRIGGER_DOCKER_LOCAL_THRESHOLD: 'minor',
+      DD_WATCHER_LOCAL_WATCHEVENTS: 'true',
+      DD_WATCHER_LOCAL_LABELFILTER: `dd.watch=true,${scope}`,
+    });
+    const outside = await runContainer();
+    const name = await runContainer([scope]);
     let operations: Array<Record<string, any>> = [];
     await waitFor(async () => {
       const current = (await call(daemon, 'GET', '/api/v1/containers')).body.data.find((entry: Record<string, any>) => entry.name === name);
@@ -259,6 +267,12 @@ describe('automatic updates (DD_TRIGGER_DOCKER_{NAME}_AUTO=true)', () => {
     expect(checked.body).toMatchObject({ updateAvailable: false, updateKind: null });
     const again = (await call(daemon, 'GET', `/api/v1/containers/${after!.id}/update-operations`)).body.data;
     expect(again).toHaveLength(1);
+    // The replaced container leaves the store once its destroy event is handled; the container
+    // outside the scope is never stored nor touched.
+    const storedNames = async () => ((await call(daemon, 'GET', '/api/v1/containers')).body.data as Array<Record<string, any>>).map((entry) => entry.name);
+    await waitFor(async () => (await storedNames()).length === 1, 10_000, 'the replaced container to leave the store');
+    expect(await storedNames()).toEqual([name]);
+    expect((await inspect(outside)).Config.Image).toBe(ref('1.0.0'));
     await daemon.stop();
   });
 });
