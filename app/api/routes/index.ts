@@ -2,6 +2,7 @@ import type { AppContext } from '../context.ts';
 import type { RouteRegistry } from '../route-registry.ts';
 import { registerContainerRoutes } from './containers.ts';
 import { registerEventRoutes } from './events.ts';
+import { registerExportRoutes } from './export.ts';
 import { registerLogRoutes } from './logs.ts';
 import { registerMetricsRoutes } from './metrics.ts';
 import { registerRegistryRoutes } from './registries.ts';
@@ -31,6 +32,8 @@ export const routeModules: ReadonlyArray<(registry: RouteRegistry, context: AppC
   registerUpdatePolicyRoutes,
   registerLifecycleRoutes,
   registerBulkLifecycleRoutes,
+  // Compose export: static /containers/batch/export before its own /:id/export.
+  registerExportRoutes,
   // Keep containers last among /api/v1/containers/* modules: its /:id would shadow their static paths.
   registerTriggerRoutes,
   registerContainerRoutes,
