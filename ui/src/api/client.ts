@@ -1,6 +1,7 @@
 import { request } from './http.ts';
 import type {
   Backup,
+  BulkSummary,
   Container,
   ContainerStats,
   ContainerSummary,
@@ -37,6 +38,9 @@ export const api = {
   preview: (id: string) => request<UpdatePreview>(`${c(id)}/preview`, { method: 'POST' }),
   setPolicy: (id: string, body: PolicyAction) => request<unknown>(`${c(id)}/update-policy`, { method: 'PATCH', body }),
   lifecycle: (id: string, action: 'start' | 'stop' | 'restart') => request<unknown>(`${c(id)}/${action}`, { method: 'POST' }),
+  /** At most 100 ids per call (the daemon's limit); 5 run at once on the daemon. */
+  batch: (action: 'start' | 'stop' | 'restart', containerIds: string[]) =>
+    request<BulkSummary>('/api/v1/containers/batch', { method: 'POST', body: { action, containerIds } }),
   backups: (id: string) => request<Page<Backup>>(`${c(id)}/backups`),
   rollback: (id: string, backupId?: string) =>
     request<unknown>(`${c(id)}/rollback`, {

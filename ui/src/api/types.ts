@@ -160,3 +160,21 @@ export interface WatcherStatus {
   lastRun?: { startedAt: string; finishedAt: string; checked: number; errors: number; error?: string } | null;
   nextRunAt?: string | null;
 }
+
+/** One container's outcome in a bulk start/stop/restart (POST /api/v1/containers/batch). */
+export interface BulkResult {
+  id: string;
+  name: string;
+  success: boolean;
+  status?: string;
+  error?: string;
+  code?: string;
+}
+
+export interface BulkSummary {
+  message: string;
+  total: number;
+  success: number;
+  failed: number;
+  results: BulkResult[];
+}
