@@ -4,6 +4,7 @@ export const USAGE = `Usage: dockdeck <command> [options]
 
 Commands:
   serve                 start the daemon (configured with DD_* environment variables)
+  agent                 serve this host's Docker engine to a controller (DD_AGENT_SECRET, DD_AGENT_PORT, …)
   events                follow GET /api/v1/events/ui, one JSON object per line
   stats                 follow the fleet summary (or --container ID), one JSON object per line
 
@@ -18,7 +19,7 @@ Options (events, stats):
 `;
 
 export interface CliArgs {
-  readonly command: 'serve' | 'events' | 'stats' | 'help';
+  readonly command: 'serve' | 'agent' | 'events' | 'stats' | 'help';
   readonly url: string;
   readonly headers: Record<string, string>;
   readonly container?: string;
@@ -50,7 +51,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
   }
   const { values, positionals } = parsed;
   const command = values.help ? 'help' : (positionals[0] ?? 'help');
-  if (command !== 'serve' && command !== 'events' && command !== 'stats' && command !== 'help') {
+  if (command !== 'serve' && command !== 'agent' && command !== 'events' && command !== 'stats' && command !== 'help') {
     throw new UsageError(`unknown command '${command}'`);
   }
   if (positionals.length > 1) throw new UsageError(`unexpected argument '${positionals[1]}'`);

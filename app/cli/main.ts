@@ -1,7 +1,7 @@
 import { USAGE, UsageError, parseCliArgs, streamUrl } from './args.ts';
 import { FatalStreamError, followSse } from './follow-sse.ts';
 
-/** The `dockdeck` command: `serve` starts the daemon; `events` and `stats` follow SSE streams. */
+/** The `dockdeck` command: `serve` starts the daemon, `agent` the agent; `events` and `stats` follow SSE streams. */
 async function run(argv: readonly string[]): Promise<number> {
   let args;
   try {
@@ -18,6 +18,10 @@ async function run(argv: readonly string[]): Promise<number> {
   if (args.command === 'serve') {
     await import('../main.ts');
     return -1; // the daemon owns the process from here
+  }
+  if (args.command === 'agent') {
+    await import('../agent/main.ts');
+    return -1; // the agent owns the process from here
   }
 
   const abort = new AbortController();

@@ -1,6 +1,6 @@
-import { authBasicSettings, registrySettings, watcherSettings } from './groups.ts';
+import { agentSettings, authBasicSettings, registrySettings, watcherSettings } from './groups.ts';
 import type { SettingTable } from './setting.ts';
-import { globalSettings } from './settings.ts';
+import { agentModeSettings, globalSettings } from './settings.ts';
 
 export interface DocumentedVariable {
   readonly name: string;
@@ -35,6 +35,8 @@ export function describeConfiguration(): DocumentedSection[] {
   return [
     { title: 'Server, store, logs', variables: rows('', globalSettings).map((row) => ({ ...row, name: row.name.toUpperCase() })) },
     { title: 'Watchers (Docker engines)', variables: rows('DD_WATCHER_{NAME}_', watcherSettings) },
+    { title: 'Agents (on the controller)', variables: rows('DD_AGENT_{NAME}_', agentSettings) },
+    { title: 'Agent mode (`dockdeck agent`, on the agent host)', variables: rows('', agentModeSettings) },
     { title: 'Registries', variables: rows('DD_REGISTRY_{PROVIDER}_{NAME}_', registrySettings) },
     { title: 'Authentication', variables: rows('DD_AUTH_BASIC_{NAME}_', authBasicSettings) },
     ...extraSections.map((section) => ({ title: section.title, variables: rows(section.prefix, section.table) })),

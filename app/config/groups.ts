@@ -77,6 +77,24 @@ export const watcherSettings = {
   labelfilter: labelFilterSetting('Only see containers that carry all of these labels (key or key=value, comma-separated); the engine applies it to lists and events.'),
 } satisfies SettingTable;
 
+/** DD_AGENT_{NAME}_*: a remote host reached through `dockdeck agent`; it is watched like any watcher. */
+export const agentSettings = {
+  host: stringSetting('Host name or address of the agent. Required.'),
+  port: integerSetting('Port of the agent.', 1, 65535, 3001),
+  secret: stringSetting('Shared secret of the agent (its DD_AGENT_SECRET). Required.', { secret: true }),
+  protocol: enumSetting('Protocol of the agent; https when any of CAFILE, CERTFILE, KEYFILE is set, http otherwise.', ['http', 'https']),
+  cafile: stringSetting('CA certificate (PEM) that signed the agent certificate.'),
+  certfile: stringSetting('Client certificate (PEM), for an agent that requires one (its DD_AGENT_CAFILE).'),
+  keyfile: stringSetting('Client private key (PEM).', { secret: true }),
+  cron: watcherSettings.cron,
+  jitter: watcherSettings.jitter,
+  watchbydefault: watcherSettings.watchbydefault,
+  watchall: watcherSettings.watchall,
+  watchevents: watcherSettings.watchevents,
+  watchatstart: watcherSettings.watchatstart,
+  labelfilter: watcherSettings.labelfilter,
+} satisfies SettingTable;
+
 export const registrySettings = {
   url: urlSetting('Registry base URL (custom registries; overrides a provider default).'),
   login: stringSetting('User name for the registry.'),

@@ -1,6 +1,7 @@
 import { ConfigError } from './config-error.ts';
 import { readEnvironment } from './env-source.ts';
 import {
+  agentSettings,
   authBasicSettings,
   collectGroups,
   parseGroup,
@@ -9,7 +10,7 @@ import {
   type RawGroup,
 } from './groups.ts';
 import { parseSetting, type Setting } from './setting.ts';
-import { globalSettings } from './settings.ts';
+import { agentModeSettings, globalSettings } from './settings.ts';
 import { validateCron } from './cron.ts';
 import { HASH_FORMATS, isSupportedHash } from '../auth/password-hash.ts';
 
@@ -32,6 +33,8 @@ export interface WatcherConfig {
   readonly watchAtStart: boolean;
   /** Engine-side label filters (key or key=value), all required; empty sees every container. */
   readonly labelFilter: readonly string[];
+  /** Set when the engine is reached through a dockdeck agent (DD_AGENT_{NAME}_*), with the secret to present. */
+  readonly agent?: { readonly secret: string };
 }
 
 export interface RegistryConfig {
@@ -75,7 +78,7 @@ export interface Config {
 
 export const REGISTRY_PROVIDERS = ['hub', 'ghcr', 'gitlab', 'quay', 'lscr', 'ecr', 'gcr', 'acr', 'custom'] as const;
 
-const GROUP_KINDS = ['WATCHER', 'REGISTRY', 'TRIGGER', 'AUTH'];
+const GROUP_KINDS = ['WATCHER', 'REGISTRY', 'TRIGGER', 'AUTH', 'AGENT'];
 
 /** Reads and validates the whole configuration; throws ConfigError on the first bad value. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -105,7 +108,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const local = defaultLocalWatcher(raw.get('DOCKER_HOST'));
     return { ...watcher, ...pickEndpoint(local) };
   });
-  if (watchers.length === 0) watchers.push(defaultLocalWatcher(raw.get('DOCKER_HOST')));
+  const agents = loadAgentWatchers(raw, warnings);
+  for (const agent of agents) {
+    const clash = watchers.find((watcher) => watcher.name === agent.name);
+    if (clash) {
+      const upper = agent.name.toUpperCase();
+      throw new ConfigError(`DD_AGENT_${upper}_HOST`, `names the same watcher '${agent.name}' as DD_WATCHER_${upper}_*`, 'different names for watchers and agents');
+    }
+  }
+  // The local engine is the default only when nothing else is configured: a controller of agents may have no socket.
+  if (watchers.length === 0 && agents.length === 0) watchers.push(defaultLocalWatcher(raw.get('DOCKER_HOST')));
+  watchers.push(...agents);
 
   const registries = collectGroups(raw, 'REGISTRY', true).map((group) => {
     const [provider = '', name = ''] = group.name.split('.');
@@ -188,6 +201,43 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   };
 }
 
+/** Each DD_AGENT_{NAME}_* group is a watcher whose engine is reached through that agent. */
+function loadAgentWatchers(raw: Map<string, string>, warnings: string[]): WatcherConfig[] {
+  const groupVariables = new Map<string, string>();
+  for (const [name, value] of raw) {
+    if (!name.startsWith('DD_AGENT_')) continue;
+    // One word after DD_AGENT_ is an agent-mode setting; the controller never reads those.
+    if (name in agentModeSettings) {
+      warnings.push(`${name} is read only by \`dockdeck agent\`; this controller reaches agents through DD_AGENT_{NAME}_HOST and _SECRET`);
+      continue;
+    }
+    groupVariables.set(name, value);
+  }
+  return collectGroups(groupVariables, 'AGENT', false).map((group) => {
+    const { values, unknownKeys } = parseGroup(group, agentSettings);
+    warnings.push(...unknownKeys.map((v) => `Unknown variable ${v} is ignored`));
+    if (!values.host) throw new ConfigError(`${group.prefix}HOST`, 'is missing', 'the host name or address of the agent');
+    if (!values.secret) throw new ConfigError(`${group.prefix}SECRET`, 'is missing', "the agent's DD_AGENT_SECRET (or _SECRET__FILE)");
+    if (Boolean(values.certfile) !== Boolean(values.keyfile)) {
+      throw new ConfigError(`${group.prefix}${values.certfile ? 'KEYFILE' : 'CERTFILE'}`, 'is missing', 'both CERTFILE and KEYFILE for a client certificate');
+    }
+    const tlsFiles = Boolean(values.cafile || values.certfile || values.keyfile);
+    if (values.protocol === 'http' && tlsFiles) {
+      throw new ConfigError(`${group.prefix}PROTOCOL`, "is 'http' while TLS files are set", 'https, or no CAFILE/CERTFILE/KEYFILE');
+    }
+    validateCron(`${group.prefix}CRON`, values.cron ?? '0 */6 * * *');
+    // The schedule keys are the watcher keys; the endpoint keys are set below.
+    const base = toWatcher(group.name, { ...values, socket: undefined });
+    return {
+      ...base,
+      host: values.host,
+      port: values.port ?? 3001,
+      protocol: values.protocol ?? (tlsFiles ? 'https' : 'http'),
+      agent: { secret: values.secret },
+    } satisfies WatcherConfig;
+  });
+}
+
 function toWatcher(name: string, values: Parsed<typeof watcherSettings>): WatcherConfig {
   return {
     name,
@@ -213,8 +263,8 @@ function pickEndpoint(watcher: WatcherConfig): Partial<WatcherConfig> {
   return { ...(socket ? { socket } : {}), ...(host ? { host } : {}), ...(port ? { port } : {}), ...(protocol ? { protocol } : {}) };
 }
 
-/** With no watcher configured, `local` watches DOCKER_HOST or the default socket. */
-function defaultLocalWatcher(dockerHost: string | undefined): WatcherConfig {
+/** With no watcher configured, `local` watches DOCKER_HOST or the default socket (an agent serves that engine too). */
+export function defaultLocalWatcher(dockerHost: string | undefined): WatcherConfig {
   const base = toWatcher('local', {} as Parsed<typeof watcherSettings>);
   if (!dockerHost) return { ...base, socket: '/var/run/docker.sock' };
   if (dockerHost.startsWith('unix://')) return { ...base, socket: dockerHost.slice('unix://'.length) };

@@ -40,10 +40,10 @@ export const integerSetting = (
 
 export const stringSetting = (
   description: string,
-  options: { defaultValue?: string; secret?: boolean; maxLength?: number } = {},
+  options: { defaultValue?: string; secret?: boolean; maxLength?: number; minLength?: number } = {},
 ): Setting<string> => ({
-  schema: z.string().min(1).max(options.maxLength ?? 4096),
-  expected: 'a non-empty string',
+  schema: z.string().min(options.minLength ?? 1).max(options.maxLength ?? 4096),
+  expected: options.minLength ? `a string of at least ${options.minLength} characters` : 'a non-empty string',
   description,
   ...(options.defaultValue === undefined ? {} : { defaultValue: options.defaultValue }),
   ...(options.secret ? { secret: true } : {}),

@@ -31,3 +31,18 @@ export const globalSettings = {
 } satisfies SettingTable;
 
 export type GlobalSettingName = keyof typeof globalSettings;
+
+/**
+ * What `dockdeck agent` reads (and nothing else does). One word after DD_AGENT_, so they never
+ * look like the controller's DD_AGENT_{NAME}_{KEY} groups, which always have two or more.
+ */
+export const agentModeSettings = {
+  DD_AGENT_SECRET: stringSetting('Agent mode: shared secret the controller must present (at least 16 characters). Required.', { secret: true, minLength: 16 }),
+  DD_AGENT_PORT: integerSetting('Agent mode: port the agent listens on.', 1, 65535, 3001),
+  DD_AGENT_ADDRESS: stringSetting('Agent mode: address the agent binds to.', { defaultValue: '0.0.0.0' }),
+  DD_AGENT_CERTFILE: stringSetting('Agent mode: server certificate (PEM) for HTTPS.'),
+  DD_AGENT_KEYFILE: stringSetting('Agent mode: server private key (PEM) for HTTPS.', { secret: true }),
+  DD_AGENT_CAFILE: stringSetting('Agent mode: CA (PEM) that client certificates must be signed by; set it to require them.'),
+} satisfies SettingTable;
+
+export type AgentModeSettingName = keyof typeof agentModeSettings;

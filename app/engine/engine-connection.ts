@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import Docker from 'dockerode';
 import type { WatcherConfig } from '../config/load-config.ts';
+import { agentAuthorization } from '../agent/secret.ts';
 import { AppError, errorMessage } from '../core/errors.ts';
 
 /** Newest Engine API version dockdeck is written against; newer engines are spoken to at this one. */
@@ -14,10 +15,22 @@ export class EngineUnavailableError extends AppError {
   }
 }
 
-/** One Docker engine, reached over a unix socket or TCP (optionally with TLS client certificates). */
+/** Where an agent watcher's engine is reached (never the secret). */
+export interface AgentEndpoint {
+  readonly host: string;
+  readonly port: number;
+  readonly tls: boolean;
+}
+
+/**
+ * One Docker engine, reached over a unix socket, TCP (optionally with TLS client certificates),
+ * or a dockdeck agent (TCP to the agent, which relays the allowed calls to its own engine).
+ */
 export class EngineConnection {
   readonly name: string;
   readonly endpoint: string;
+  /** Set when this engine is reached through a dockdeck agent. */
+  readonly agent: AgentEndpoint | undefined;
   #docker: Docker;
   #apiVersion: string | undefined;
   readonly #options: Docker.DockerOptions;
@@ -28,6 +41,7 @@ export class EngineConnection {
     this.endpoint = config.socket
       ? `unix://${config.socket}`
       : `${this.#options.protocol ?? 'http'}://${config.host}:${this.#options.port}`;
+    this.agent = agentEndpointOf(config) ?? undefined;
     this.#docker = new Docker(this.#options);
   }
 
@@ -71,6 +85,12 @@ export class EngineConnection {
   }
 }
 
+/** The agent a watcher goes through, as the API shows it; null for a direct engine. */
+export function agentEndpointOf(config: WatcherConfig): AgentEndpoint | null {
+  if (!config.agent || !config.host) return null;
+  return { host: config.host, port: config.port ?? 3001, tls: config.protocol === 'https' };
+}
+
 function dockerOptions(config: WatcherConfig): Docker.DockerOptions {
   if (config.socket) return { socketPath: config.socket };
   const options: Docker.DockerOptions = {
@@ -82,6 +102,8 @@ function dockerOptions(config: WatcherConfig): Docker.DockerOptions {
   if (config.cafile) options.ca = readFileSync(config.cafile);
   if (config.certfile) options.cert = readFileSync(config.certfile);
   if (config.keyfile) options.key = readFileSync(config.keyfile);
+  // Every call to an agent carries its secret (docker-modem sends these headers on each request).
+  if (config.agent) options.headers = { authorization: agentAuthorization(config.agent.secret) };
   return options;
 }
 
@@ -91,7 +113,12 @@ export function compareApiVersions(a: string, b: string): number {
   return aMajor - bMajor || aMinor - bMinor;
 }
 
+/** Agent answers meaning "the engine behind me is out of reach": wrong secret, or the agent's engine is down. */
+const AGENT_UNAVAILABLE_CODES = new Set(['AGENT_UNAUTHORIZED', 'AGENT_ENGINE_UNAVAILABLE']);
+
 function isConnectionError(error: unknown): boolean {
+  const agentCode = (error as { json?: { code?: unknown } } | undefined)?.json?.code;
+  if (typeof agentCode === 'string' && AGENT_UNAVAILABLE_CODES.has(agentCode)) return true;
   const code = (error as NodeJS.ErrnoException | undefined)?.code ?? '';
   if (/^(ERR_SSL_|ERR_TLS_|CERT_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_)/.test(code)) return true;
   return ['ECONNREFUSED', 'ENOENT', 'EACCES', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'EPIPE'].includes(code);

@@ -1,5 +1,6 @@
 import type { WatcherConfig } from '../config/load-config.ts';
 import type { Container } from '../core/container.ts';
+import { agentEndpointOf, type AgentEndpoint } from '../engine/engine-connection.ts';
 import { notFound } from '../core/errors.ts';
 import type { EventBus } from '../events/bus.ts';
 import type { Logger } from '../log.ts';
@@ -21,8 +22,10 @@ export interface WatcherStatus {
   readonly watchByDefault: boolean;
   readonly watchAll: boolean;
   readonly watchEvents: boolean;
-  readonly status: 'running' | 'idle' | 'error';
   readonly labelFilter: readonly string[];
+  /** The dockdeck agent this engine is reached through (host, port, TLS; never the secret), or null. */
+  readonly agent: AgentEndpoint | null;
+  readonly status: 'running' | 'idle' | 'error';
   readonly events: FollowerStatus | 'disabled';
   readonly lastRun: WatchRunSummary | null;
   readonly nextRunAt: string | null;
@@ -157,8 +160,9 @@ export class WatchService {
         watchByDefault: config.watchByDefault,
         watchAll: config.watchAll,
         watchEvents: config.watchEvents,
-        status: watcher.isRunning ? 'running' : watcher.lastRun?.error ? 'error' : 'idle',
         labelFilter: config.labelFilter,
+        agent: agentEndpointOf(config),
+        status: watcher.isRunning ? 'running' : watcher.lastRun?.error ? 'error' : 'idle',
         events: follower ? follower.status : 'disabled',
         lastRun: watcher.lastRun,
         nextRunAt: this.#started && next ? next.toISOString() : null,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { agentEndpointOf } from '../../engine/engine-connection.ts';
 import type { AppContext } from '../context.ts';
 import type { RouteRegistry } from '../route-registry.ts';
 
@@ -25,8 +26,9 @@ export function registerWatcherRoutes(api: RouteRegistry, context: AppContext): 
         watchByDefault: watcher.watchByDefault,
         watchAll: watcher.watchAll,
         watchEvents: watcher.watchEvents,
-        status: 'idle' as const,
         labelFilter: watcher.labelFilter,
+        agent: agentEndpointOf(watcher),
+        status: 'idle' as const,
         events: 'disabled' as const,
         lastRun: null,
         nextRunAt: null,
@@ -47,8 +49,12 @@ export const watcherListSchema = z.object({
       watchByDefault: z.boolean(),
       watchAll: z.boolean(),
       watchEvents: z.boolean(),
-      status: z.enum(['running', 'idle', 'error']),
       labelFilter: z.array(z.string()).describe('Label filters (key or key=value) that scope this watcher; empty for all containers'),
+      agent: z
+        .object({ host: z.string(), port: z.number().int(), tls: z.boolean() })
+        .nullable()
+        .describe('The dockdeck agent this engine is reached through (never its secret); null for an engine reached directly'),
+      status: z.enum(['running', 'idle', 'error']),
       events: z.enum(['connecting', 'connected', 'reconnecting', 'stopped', 'disabled']),
       lastRun: z
         .object({

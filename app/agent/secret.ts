@@ -1,0 +1,23 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+
+/** The header the controller sends its agent secret in (standard, so proxies and loggers treat it as a credential). */
+export const AGENT_AUTH_HEADER = 'authorization';
+
+export function agentAuthorization(secret: string): string {
+  return `Bearer ${secret}`;
+}
+
+/**
+ * Checks the Authorization header against the agent secret in constant time. Both sides are
+ * hashed first, so neither the comparison nor an early length check says how long the secret is.
+ */
+export function isAuthorized(header: string | string[] | undefined, secret: string): boolean {
+  if (typeof header !== 'string') return false;
+  const match = /^Bearer (.+)$/.exec(header);
+  const presented = match?.[1] ?? '';
+  const expected = createHash('sha256').update(secret, 'utf8').digest();
+  const actual = createHash('sha256').update(presented, 'utf8').digest();
+  // Evaluate both, always: a missing token costs the same as a wrong one.
+  const equal = timingSafeEqual(expected, actual);
+  return equal && presented.length > 0;
+}
