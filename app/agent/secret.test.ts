@@ -1,4 +1,5 @@
-import { agentAuthorization, isAuthorized } from './secret.ts';
+import { agentAuthorization } from '../engine/engine-connection.ts';
+import { isAuthorized } from './secret.ts';
 
 const SECRET = 'correct horse battery staple';
 

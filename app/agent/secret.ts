@@ -1,14 +1,8 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 
-/** The header the controller sends its agent secret in (standard, so proxies and loggers treat it as a credential). */
-export const AGENT_AUTH_HEADER = 'authorization';
-
-export function agentAuthorization(secret: string): string {
-  return `Bearer ${secret}`;
-}
-
 /**
- * Checks the Authorization header against the agent secret in constant time. Both sides are
+ * Checks the Authorization header (as the controller's EngineConnection sends it: `Bearer <secret>`,
+ * a standard header that proxies and loggers already treat as a credential) against the agent secret in constant time. Both sides are
  * hashed first, so neither the comparison nor an early length check says how long the secret is.
  */
 export function isAuthorized(header: string | string[] | undefined, secret: string): boolean {

@@ -28,3 +28,14 @@ describe('compareApiVersions', () => {
     expect(compareApiVersions('1.45', '1.45')).toBe(0);
   });
 });
+
+describe('EngineConnection through an agent', () => {
+  it('shows the agent, never its secret, and sends the secret on every call', () => {
+    const connection = new EngineConnection({ ...base, host: '10.0.0.5', port: 3001, protocol: 'https', agent: { secret: 'shared-secret-value' } });
+    expect(connection.agent).toEqual({ host: '10.0.0.5', port: 3001, tls: true });
+    expect(connection.endpoint).toBe('https://10.0.0.5:3001');
+    expect(JSON.stringify({ endpoint: connection.endpoint, agent: connection.agent })).not.toContain('shared-secret-value');
+    expect((connection.docker.modem as unknown as { headers: Record<string, string> }).headers).toEqual({ authorization: 'Bearer shared-secret-value' });
+    expect(new EngineConnection({ ...base, host: '10.0.0.5' }).agent).toBeUndefined();
+  });
+});

@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import Docker from 'dockerode';
 import type { WatcherConfig } from '../config/load-config.ts';
-import { agentAuthorization } from '../agent/secret.ts';
 import { AppError, errorMessage } from '../core/errors.ts';
 
 /** Newest Engine API version dockdeck is written against; newer engines are spoken to at this one. */
@@ -83,6 +82,11 @@ export class EngineConnection {
       throw error;
     }
   }
+}
+
+/** How the controller presents an agent secret (checked by app/agent/secret.ts on the other side). */
+export function agentAuthorization(secret: string): string {
+  return `Bearer ${secret}`;
 }
 
 /** The agent a watcher goes through, as the API shows it; null for a direct engine. */

@@ -37,7 +37,8 @@ interface RawResponse {
 function raw(port: number, method: string, path: string, headers: Record<string, string> = {}, tls?: { ca: Buffer; cert?: Buffer; key?: Buffer }): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
     const send = tls ? httpsRequest : httpRequest;
-    const req = send({ host: '127.0.0.1', port, method, path, headers, timeout: 10_000, ...(tls ?? {}) }, (res) => {
+    // A fresh connection each time: a refused request must not leave a half-used socket in a pool.
+    const req = send({ host: '127.0.0.1', port, method, path, headers, timeout: 10_000, agent: false, ...(tls ?? {}) }, (res) => {
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => (body += chunk));
@@ -150,10 +151,16 @@ describe('dockdeck agent', () => {
     expect((await inspect(watchedName)).ExecIDs).toBeNull();
   });
 
+  it('refuses a body larger than its limit before the engine sees it', async () => {
+    const huge = await raw(plainAgent.port, 'POST', '/v1.41/containers/create', { ...bearer(SECRET), 'content-type': 'application/json', 'content-length': String(5 * 1024 * 1024) });
+    expect(huge.status).toBe(413);
+    expect(JSON.parse(huge.body).code).toBe('AGENT_BODY_TOO_LARGE');
+  });
+
   it('streams events as they happen, without buffering', async () => {
     const filters = encodeURIComponent(JSON.stringify({ container: [watchedName], event: ['kill'] }));
     const received = await new Promise<string>((resolve, reject) => {
-      const req = httpRequest({ host: '127.0.0.1', port: plainAgent.port, path: `/v1.41/events?filters=${filters}`, headers: bearer(SECRET) }, (res) => {
+      const req = httpRequest({ host: '127.0.0.1', port: plainAgent.port, path: `/v1.41/events?filters=${filters}`, headers: bearer(SECRET), agent: false }, (res) => {
         expect(res.statusCode).toBe(200);
         // The headers arrived before any event exists: now cause one (USR1 is ignored by the test image's shell).
         void docker('kill', '--signal', 'USR1', watchedName).catch(reject);
