@@ -1,6 +1,8 @@
 import { request } from './http.ts';
 import type {
   Backup,
+  ComposeExport,
+  ComposeExportOptions,
   BulkSummary,
   Container,
   ContainerStats,
@@ -57,6 +59,8 @@ export const api = {
     request<unknown>(`${c(id)}/triggers/${encodeURIComponent(type)}/${encodeURIComponent(name)}`, { method: 'POST' }),
   watchers: () => request<Page<WatcherStatus>>('/api/v1/watchers'),
   statsSummary: () => request<{ data: StatsSummary }>('/api/v1/stats/summary'),
+  exportCompose: (id: string, options: ComposeExportOptions, preview = false) =>
+    request<ComposeExport>(`${c(id)}/export${preview ? '/preview' : ''}`, { method: 'POST', body: options }),
   containerStats: (id: string) => request<{ data: ContainerStats | null; history: ContainerStats[] }>(`${c(id)}/stats`),
 };
 

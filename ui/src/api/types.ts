@@ -178,3 +178,19 @@ export interface BulkSummary {
   failed: number;
   results: BulkResult[];
 }
+
+/** The Compose export (seed 002): the file, its .env of secret placeholders, and what to know. */
+export interface ComposeExport {
+  format: 'docker-compose';
+  content: string;
+  filename: string;
+  warnings: string[];
+  env_content: string;
+  env_filename: string;
+}
+
+export interface ComposeExportOptions {
+  sanitize_secrets?: boolean;
+  include_volumes?: boolean;
+  include_networks?: boolean;
+}
