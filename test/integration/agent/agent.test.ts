@@ -126,7 +126,8 @@ describe('dockdeck agent', () => {
     expect(JSON.parse(missing.body)).toEqual({ error: 'Missing or wrong agent secret', code: 'AGENT_UNAUTHORIZED' });
     const wrong = await raw(plainAgent.port, 'GET', '/v1.41/containers/json', bearer(`${SECRET}x`));
     expect(wrong.status).toBe(401);
-    expect(plainAgent.output()).toContain('agent refused a request without the right secret');
+    // The log line travels through the child's stdout: wait for it rather than race it.
+    await waitFor(async () => plainAgent.output().includes('agent refused a request without the right secret'), 5_000, 'the refusal in the agent log');
     expect(plainAgent.output()).not.toContain(SECRET);
   });
 
@@ -243,6 +244,7 @@ describe('a controller with an agent host', () => {
     expect(await containersNamed(watchedName)).toEqual([watchedName]);
     expect(daemon.output()).not.toContain(SECRET);
     // The relay really carried it: pull, create and start went through the agent.
+    await waitFor(async () => plainAgent.output().includes('"endpoint":"container start"'), 5_000, 'the relayed calls in the agent log');
     expect(plainAgent.output()).toMatch(/"endpoint":"image pull"/);
     expect(plainAgent.output()).toMatch(/"endpoint":"container create"/);
   });
@@ -287,12 +289,14 @@ describe('an agent with TLS and client certificates', () => {
 
   it('serves the controller that presents its client certificate', async () => {
     const tlsEnv = { DD_AGENT_EDGE_CAFILE: material.caFile, DD_AGENT_EDGE_CERTFILE: material.clientCertFile, DD_AGENT_EDGE_KEYFILE: material.clientKeyFile };
-    const daemon = await controller(controllerEnv(tlsAgent, tlsEnv));
+    const daemon = await controller(controllerEnv(tlsAgent, { ...tlsEnv, DD_AGENT_EDGE_WATCHEVENTS: 'true' }));
     const version = await api(daemon, 'GET', '/api/v1/system/version?watcher=edge');
     expect(version.status).toBe(200);
     expect(version.body.Version).toBe(await docker('version', '--format', '{{.Server.Version}}'));
+    // The engine event stream is followed through the agent too, and stays open.
+    await waitFor(async () => (await api(daemon, 'GET', '/api/v1/watchers')).body.data[0].events === 'connected', 15_000, 'the event stream through the agent');
     const watchers = await api(daemon, 'GET', '/api/v1/watchers');
-    expect(watchers.body.data[0]).toMatchObject({ endpoint: `https://127.0.0.1:${tlsAgent.port}`, agent: { tls: true } });
+    expect(watchers.body.data[0]).toMatchObject({ endpoint: `https://127.0.0.1:${tlsAgent.port}`, agent: { host: '127.0.0.1', port: tlsAgent.port, tls: true } });
     await daemon.stop();
   });
 });
