@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { Request, Response } from 'express';
 import { buildComposeExport, type ComposeExport } from '../../compose/compose-document.ts';
 import { containerNotFound, gatherInputs, type ExportFailure, type ExportTarget } from '../../compose/compose-exporter.ts';
@@ -10,13 +9,10 @@ import type { AppContext } from '../context.ts';
 import { Reply, type RouteRegistry } from '../route-registry.ts';
 import { findContainer } from '../sse/container-lookup.ts';
 import { batchExportBodySchema, exportBodySchema, exportQuerySchema, exportResultSchema } from './export-schemas.ts';
-import { RequestWindow } from './lifecycle.ts';
+import { actorOf, recordAudit } from './audit-trail.ts';
+import { secretRevealBudget } from './lifecycle.ts';
 import { errorSchema, idParams } from './update-route-helpers.ts';
 
-/** Like env reveal (seed 003): real secret values at most 10 times a minute per client. */
-const SECRET_EXPORT_LIMIT = 10;
-const SECRET_EXPORT_WINDOW_MS = 60_000;
-const MAX_AUDIT = 5000;
 
 type Body = { sanitize_secrets: boolean; include_volumes: boolean; include_networks: boolean };
 
@@ -26,19 +22,20 @@ type Body = { sanitize_secrets: boolean; include_volumes: boolean; include_netwo
  * Registered before the containers module; the batch paths before `/:id/export`, which would match them.
  */
 export function registerExportRoutes(api: RouteRegistry, context: AppContext): void {
-  const secretExports = new RequestWindow(SECRET_EXPORT_LIMIT, SECRET_EXPORT_WINDOW_MS);
+  // Real secret values share env reveal's budget (seed 003: 10 a minute per user, or per address).
+  const secretReads = secretRevealBudget(context);
   const guard = (body: Body, req: Request): string | undefined => {
-    const actor = (req as { user?: { user?: string } }).user?.user;
+    const actor = actorOf(req);
     if (body.sanitize_secrets) return actor;
     const client = actor ? `user:${actor}` : `ip:${req.ip ?? 'unknown'}`;
-    if (!secretExports.allow(client)) throw new AppError(429, 'RATE_LIMITED', 'Too many exports with secrets; at most 10 per minute');
+    if (!secretReads.allow(client)) throw new AppError(429, 'RATE_LIMITED', 'Too many secret reads (env reveal or unsanitized export); at most 10 per minute');
     return actor;
   };
 
   const common = {
     200: { description: 'The export', schema: exportResultSchema },
     400: { description: 'Malformed JSON or an invalid field (INVALID_BODY)', schema: errorSchema },
-    429: { description: 'More than 10 exports with sanitize_secrets=false in a minute (RATE_LIMITED)', schema: errorSchema },
+    429: { description: 'More than 10 secret reads (env reveal or sanitize_secrets=false) in a minute (RATE_LIMITED)', schema: errorSchema },
     503: { description: 'The container\'s engine is unreachable or not ours (ENGINE_UNAVAILABLE)', schema: errorSchema },
   };
 
@@ -160,20 +157,13 @@ function answer(res: Response, exported: ComposeExport, status: number, download
 
 /** Who exported which secret names (never their values), for every container that gave any. */
 function auditSecrets(context: AppContext, exported: ComposeExport, actor: string | undefined, download: boolean): void {
-  if (exported.revealed.length === 0) return;
-  context.store.update((data) => {
-    for (const entry of exported.revealed) {
-      data.audit.push({
-        id: randomUUID(),
-        at: new Date().toISOString(),
-        action: 'compose-export-secrets',
-        containerId: entry.containerId,
-        containerName: entry.containerName,
-        status: 'info',
-        ...(actor ? { actor } : {}),
-        details: { keys: entry.keys, preview: !download },
-      });
-    }
-    if (data.audit.length > MAX_AUDIT) data.audit.splice(0, data.audit.length - MAX_AUDIT);
-  });
+  for (const entry of exported.revealed) {
+    recordAudit(context, {
+      action: 'compose-export-secrets',
+      containerId: entry.containerId,
+      containerName: entry.containerName,
+      ...(actor ? { actor } : {}),
+      details: { keys: entry.keys, preview: !download },
+    });
+  }
 }

@@ -38,6 +38,21 @@ export class RequestWindow {
   }
 }
 
+const revealBudgets = new WeakMap<AppContext, RequestWindow>();
+
+/**
+ * The one budget of the requests that answer real secret values (env reveal, a Compose export
+ * with sanitize_secrets=false), per application: two routes must not double what a client may read.
+ */
+export function secretRevealBudget(context: AppContext): RequestWindow {
+  let budget = revealBudgets.get(context);
+  if (!budget) {
+    budget = new RequestWindow(REVEAL_LIMIT, REVEAL_WINDOW_MS);
+    revealBudgets.set(context, budget);
+  }
+  return budget;
+}
+
 /** A `?timeout=` value: 10 when absent, 400 INVALID_TIMEOUT unless a whole number of 1-300 seconds. */
 export function parseTimeout(raw: string | undefined): number {
   if (raw === undefined) return 10;
@@ -61,7 +76,7 @@ export function requireLifecycle(context: AppContext): LifecycleServices {
 
 /** Start, stop, restart (seed 003 / 002) and env reveal. */
 export function registerLifecycleRoutes(api: RouteRegistry, context: AppContext): void {
-  const reveals = new RequestWindow(REVEAL_LIMIT, REVEAL_WINDOW_MS);
+  const reveals = secretRevealBudget(context);
   const action = (verb: 'start' | 'stop' | 'restart', summary: string) =>
     api.add({
       method: 'post',

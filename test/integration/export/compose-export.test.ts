@@ -191,7 +191,7 @@ describe('export of a stack', () => {
 });
 
 describe('export with secrets', () => {
-  it('includes real values only when asked, audits it, and allows it 10 times a minute', async () => {
+  it('includes real values only when asked, audits it, and allows it 10 times a minute together with env reveal', async () => {
     const answer = await call('POST', `/api/v1/containers/${ids[webName]}/export/preview`, { sanitize_secrets: false });
     expect(answer.status).toBe(200);
     expect(parse(answer.body.content).services[webName].environment).toContain('API_TOKEN=hunter2');
@@ -208,6 +208,8 @@ describe('export with secrets', () => {
       expect((await call('POST', '/api/v1/containers/batch/export', { container_ids: [ids[workerName]], sanitize_secrets: false })).status).toBe(200);
     }
     expect(await errorOf('POST', `/api/v1/containers/${ids[webName]}/export`, { sanitize_secrets: false })).toEqual([429, 'RATE_LIMITED']);
+    // One budget with env reveal: the exports used it up for the client.
+    expect(await errorOf('POST', `/api/v1/containers/${ids[webName]}/env/reveal`)).toEqual([429, 'RATE_LIMITED']);
     // Sanitized exports are not limited.
     expect((await call('POST', `/api/v1/containers/${ids[webName]}/export`, {})).status).toBe(200);
   });
