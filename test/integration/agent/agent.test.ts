@@ -120,6 +120,15 @@ describe('dockdeck agent', () => {
     expect(output).toContain('DD_AGENT_SECRET: is missing');
   });
 
+  it('warns loudly before listening without TLS on a non-loopback address', async () => {
+    // 192.0.2.1 (TEST-NET) is not on this machine: the warning is printed, then listening fails, so nothing is exposed.
+    const { code, output } = await runAgentToExit({ DD_AGENT_SECRET: SECRET, DD_AGENT_ADDRESS: '192.0.2.1', DD_AGENT_PORT: '3001' });
+    expect(output).toContain('THE AGENT LISTENS WITHOUT TLS on 192.0.2.1');
+    expect(output).toContain('cannot listen on 192.0.2.1:3001');
+    expect(code).toBe(1);
+    expect(output).not.toContain(SECRET);
+  });
+
   it('answers 401 without the right secret and never logs it', async () => {
     const missing = await raw(plainAgent.port, 'GET', '/v1.41/containers/json');
     expect(missing.status).toBe(401);
