@@ -13,7 +13,6 @@ import { actorOf, recordAudit } from './audit-trail.ts';
 import { secretRevealBudget } from './lifecycle.ts';
 import { errorSchema, idParams } from './update-route-helpers.ts';
 
-
 type Body = { sanitize_secrets: boolean; include_volumes: boolean; include_networks: boolean };
 
 /**
