@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs (if missing) and starts what the tests need: a Docker engine, the Docker distribution
-# registry binary, busybox for test images, htpasswd, Chromium and mosquitto. Idempotent; needs root
+# registry binary, busybox for test images, htpasswd, Chromium, mosquitto and debootstrap. Idempotent; needs root
 # on a machine without them. Registries themselves are started per test run by the jest global setup.
 set -euo pipefail
 
@@ -12,6 +12,8 @@ command -v docker-registry >/dev/null 2>&1 || need+=(docker-registry)
 command -v htpasswd >/dev/null 2>&1 || need+=(apache2-utils)
 [ -x /usr/bin/chromium ] || need+=(chromium)
 command -v mosquitto >/dev/null 2>&1 || need+=(mosquitto)
+# The Dockerfile test builds its Node base image with debootstrap (nothing can be pulled here).
+command -v debootstrap >/dev/null 2>&1 || need+=(debootstrap)
 
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ]; then
