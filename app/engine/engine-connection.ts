@@ -32,6 +32,9 @@ export class EngineConnection {
   readonly agent: AgentEndpoint | undefined;
   #docker: Docker;
   #apiVersion: string | undefined;
+  /** The host's memory (engine info MemTotal), fetched once per connection. */
+  #memoryTotal: number | undefined;
+  #memoryLookup: Promise<number | undefined> | undefined;
   readonly #options: Docker.DockerOptions;
 
   constructor(config: WatcherConfig) {
@@ -66,7 +69,34 @@ export class EngineConnection {
     const negotiated = compareApiVersions(serverVersion, MAX_API_VERSION) < 0 ? serverVersion : MAX_API_VERSION;
     this.#apiVersion = negotiated;
     this.#docker = new Docker({ ...this.#options, version: `v${negotiated}` });
+    // A reconnect may reach another host (a moved DOCKER_HOST, a replaced agent): ask again.
+    this.#memoryTotal = undefined;
     return negotiated;
+  }
+
+  /**
+   * Bytes of memory of the engine's host (`GET /info` MemTotal), asked once per connection;
+   * undefined when the engine cannot tell (unreachable, or no usable figure), then asked again next time.
+   */
+  async memoryTotal(): Promise<number | undefined> {
+    if (this.#memoryTotal !== undefined) return this.#memoryTotal;
+    // Callers at the same moment share one request.
+    this.#memoryLookup ??= this.#fetchMemoryTotal().finally(() => {
+      this.#memoryLookup = undefined;
+    });
+    return this.#memoryLookup;
+  }
+
+  async #fetchMemoryTotal(): Promise<number | undefined> {
+    let total: unknown;
+    try {
+      total = ((await this.call((docker) => docker.info())) as { MemTotal?: unknown }).MemTotal;
+    } catch {
+      return undefined;
+    }
+    if (typeof total !== 'number' || !Number.isFinite(total) || total <= 0) return undefined;
+    this.#memoryTotal = total;
+    return total;
   }
 
   /** Runs an engine call, turning connection failures into a 503-class error. */

@@ -15,7 +15,7 @@ describe('StatsCollector', () => {
     const fetched: string[] = [];
     const collector = new StatsCollector({
       intervalMs: 1000, concurrency: 2, historySize: 2, fleet: () => [a],
-      source: { fetch: async (t) => (fetched.push(t.id), live(t.id === 'a' ? 500 : 100)) },
+      source: { fetch: async (t) => (fetched.push(t.id), live(t.id === 'a' ? 500 : 100)), memoryTotal: async () => undefined },
     });
     const stop = collector.watch(b);
     await collector.tick();
@@ -36,7 +36,7 @@ describe('StatsCollector', () => {
     const errors: string[] = [];
     const collector = new StatsCollector({
       intervalMs: 1000, concurrency: 1, historySize: 5, fleet: () => [a, b],
-      source: { fetch: async (t) => { if (t.id === 'a') throw new Error('gone'); return {}; } },
+      source: { fetch: async (t) => { if (t.id === 'a') throw new Error('gone'); return {}; }, memoryTotal: async () => undefined },
       onError: (t) => errors.push(t.id),
     });
     const summary = await collector.tick();
@@ -48,7 +48,7 @@ describe('StatsCollector', () => {
     const errors: string[] = [];
     const collector = new StatsCollector({
       intervalMs: 1000, concurrency: 2, historySize: 5, fleet: () => [a, b], fetchTimeoutMs: 20,
-      source: { fetch: (t) => (t.id === 'a' ? new Promise<RawStats>(() => undefined) : Promise.resolve(live(100))) },
+      source: { fetch: (t) => (t.id === 'a' ? new Promise<RawStats>(() => undefined) : Promise.resolve(live(100))), memoryTotal: async () => undefined },
       onError: (t, error) => errors.push(`${t.id}: ${(error as Error).message}`),
     });
     const summary = await collector.tick();
@@ -62,7 +62,7 @@ describe('StatsCollector', () => {
     let running = true;
     const collector = new StatsCollector({
       intervalMs: 1000, concurrency: 1, historySize: 5, fleet: () => [],
-      source: { fetch: async () => (running ? live(300) : { cpu_stats: {}, memory_stats: {} }) },
+      source: { fetch: async () => (running ? live(300) : { cpu_stats: {}, memory_stats: {} }), memoryTotal: async () => undefined },
     });
     const stop = collector.watch(a);
     await collector.tick();
@@ -72,6 +72,30 @@ describe('StatsCollector', () => {
     expect(collector.latest('a')).toBeUndefined();
     expect(collector.latestAll()).toEqual([]);
     stop();
+  });
+
+  it('caps the memory total at each engine\'s host memory, asking only for engines in the fleet', async () => {
+    const asked: string[] = [];
+    const c: StatsTarget = { id: 'c', name: 'gamma', watcher: 'remote' };
+    const d: StatsTarget = { id: 'd', name: 'delta', watcher: 'down' };
+    const collector = new StatsCollector({
+      intervalMs: 1000, concurrency: 2, historySize: 5, fleet: () => [a, b, c, d],
+      // Every container reports a limit of 1000 (no limit of its own: the host's memory).
+      source: {
+        fetch: async () => live(100),
+        memoryTotal: async (watcher) => {
+          asked.push(watcher);
+          if (watcher === 'down') throw new Error('engine down');
+          return watcher === 'local' ? 1000 : 4000;
+        },
+      },
+    });
+    const summary = await collector.tick();
+    // local: min(2000, 1000); remote: min(1000, 4000); down: its limit as it is.
+    expect(summary.totalMemoryLimitBytes).toBe(1000 + 1000 + 1000);
+    expect(summary.totalMemoryUsageBytes).toBe(2000);
+    expect(summary.totalMemoryPercent).toBe(66.67);
+    expect(asked.sort()).toEqual(['down', 'local', 'remote']);
   });
 
   it('never runs more than the concurrency limit at once', async () => {

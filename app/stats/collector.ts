@@ -13,6 +13,8 @@ export interface StatsTarget {
 export interface StatsSource {
   /** One-shot stats document of a container (`stream: false`). */
   fetch(target: StatsTarget): Promise<RawStats>;
+  /** Bytes of memory of a watcher's host (engine info MemTotal); undefined when unknown. */
+  memoryTotal(watcher: string): Promise<number | undefined>;
 }
 
 export interface StatsCollectorOptions {
@@ -152,10 +154,25 @@ export class StatsCollector {
     for (const id of this.#history.keys()) if (!targets.has(id)) this.#history.delete(id);
 
     const fleetSnapshots = snapshots.filter((s): s is StatsSnapshot => s !== undefined && fleetIds.has(s.id));
-    this.#summary = summarize(fleetSnapshots, this.#now());
+    this.#summary = summarize(fleetSnapshots, this.#now(), await this.#engineMemory(fleetSnapshots));
     this.#ticks++;
     for (const listener of this.#summaryListeners) listener(this.#summary);
     return this.#summary;
+  }
+
+  /** Host memory of each engine in the summary; an engine that cannot tell is left out (its limits then count as they are). */
+  async #engineMemory(snapshots: readonly StatsSnapshot[]): Promise<Map<string, number>> {
+    const watchers = [...new Set(snapshots.map((s) => s.watcher))];
+    const timeoutMs = this.#options.fetchTimeoutMs ?? 15_000;
+    const totals = await mapBounded(watchers, this.#options.concurrency, (watcher) =>
+      withTimeout(this.#options.source.memoryTotal(watcher), timeoutMs, `the memory of engine ${watcher}`).catch(() => undefined),
+    );
+    const memory = new Map<string, number>();
+    watchers.forEach((watcher, index) => {
+      const total = totals[index];
+      if (total !== undefined) memory.set(watcher, total);
+    });
+    return memory;
   }
 
   async #sample(target: StatsTarget): Promise<StatsSnapshot | undefined> {

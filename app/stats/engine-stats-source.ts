@@ -16,4 +16,9 @@ export class EngineStatsSource implements StatsSource {
     if (!engine) throw notFound('Watcher', target.watcher);
     return (await engine.call((docker) => docker.getContainer(target.id).stats({ stream: false }))) as RawStats;
   }
+
+  /** Cached by the connection: one `GET /info` per engine, not one per tick. */
+  async memoryTotal(watcher: string): Promise<number | undefined> {
+    return this.#engines.get(watcher)?.memoryTotal();
+  }
 }

@@ -21,8 +21,8 @@ const summarySchema = z.object({
   watchedCount: z.number().int(),
   avgCpuPercent: z.number(),
   totalMemoryUsageBytes: z.number(),
-  totalMemoryLimitBytes: z.number(),
-  totalMemoryPercent: z.number(),
+  totalMemoryLimitBytes: z.number().describe("Sum of the containers' memory limits, per engine at most its host's memory (a container without a limit reports the whole host)"),
+  totalMemoryPercent: z.number().describe('totalMemoryUsageBytes as a percentage of totalMemoryLimitBytes'),
   topCpu: z.array(entrySchema),
   topMemory: z.array(entrySchema),
 });
