@@ -10,6 +10,7 @@ import { EventBus } from './events/bus.ts';
 import { RegistryHub } from './registries/registry-hub.ts';
 import { recordRegistryRequest, recordTriggerDelivery } from './metrics/registry.ts';
 import { createWatchService } from './scheduler/create-watch-service.ts';
+import { PolicyRefresher } from './watchers/policy-refresh.ts';
 import { createLogger, type Logger } from './log.ts';
 import { createLifecycle, readOwnContainerId } from './lifecycle/create-lifecycle.ts';
 import { StoreFileError } from './store/atomic-json-file.ts';
@@ -92,14 +93,17 @@ async function main(): Promise<void> {
     await store.flush();
     process.exit(1);
   }
-  if (config.auth.basic.length === 0) {
-    logger.warn('NO AUTHENTICATION IS CONFIGURED: anyone who can reach this port controls your containers. Set DD_AUTH_BASIC_{NAME}_USER and _HASH.');
+  if (config.auth.basic.length === 0 && config.auth.oidc.length === 0) {
+    logger.warn('NO AUTHENTICATION IS CONFIGURED: anyone who can reach this port controls your containers. Set DD_AUTH_BASIC_{NAME}_USER and _HASH, or DD_AUTH_OIDC_{NAME}_*.');
   }
   logger.info({ address: config.server.address, port: config.server.port, store: config.store.path, version }, 'dockdeck is listening');
   attachWebSocketUpgrades(http, app);
   live.start();
   // Triggers listen before the first watch run, so its results are not missed.
   triggers.start();
+  // After the triggers: a snooze that ended while dockdeck was down is news for them too.
+  const policies = new PolicyRefresher({ store, bus, logger });
+  policies.start();
   watch.start();
 
   let stopping = false;
@@ -128,6 +132,7 @@ async function main(): Promise<void> {
     // No new watch runs or engine events once shutting down; then the store flush below is final.
     await step('stopping watchers', () => watch.stop());
     updates.stopExpirySweep();
+    policies.stop();
     await step('closing the HTTP server', () => closeGracefully(http, 5_000));
     // Let running updates reach their end (docker stop gives 10 s by default); the rest is recovered at start.
     await step('waiting for running updates', () => Promise.race([updates.idle(), new Promise((resolve) => setTimeout(resolve, 8_000).unref())]));

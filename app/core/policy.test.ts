@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { applyPolicyAction, suppressionReason, type UpdatePolicyRecord } from './policy.ts';
+import { applyPolicyAction, nextSuppressionChange, suppressionReason, type UpdatePolicyRecord } from './policy.ts';
 import { computeUpdateAvailable } from './update-available.ts';
 
 const now = new Date('2026-01-10T00:00:00.000Z');
@@ -50,6 +50,24 @@ describe('update policy', () => {
     expect(suppressionReason(minor, policy, now)).toBe('immature');
     expect(computeUpdateAvailable(minor, policy, new Date('2026-01-12T00:00:00.000Z'))).toBe(true);
     expect(apply(policy, { action: 'clear-maturity-policy' })).toBeUndefined();
+  });
+
+  it('tells when a snooze ends or the candidate matures, whichever comes first, and nothing for skips', () => {
+    const snooze = { snoozeUntil: '2026-01-12T00:00:00.000Z' };
+    expect(nextSuppressionChange(minor, snooze, now)?.toISOString()).toBe('2026-01-12T00:00:00.000Z');
+    // The candidate was created 2026-01-09: with 3 days it matures on the 12th at midnight; with 2 on the 11th.
+    expect(nextSuppressionChange(minor, { ...snooze, maturityMode: 'mature', maturityMinAgeDays: 2 }, now)?.toISOString()).toBe('2026-01-11T00:00:00.000Z');
+    expect(nextSuppressionChange(minor, { maturityMode: 'mature', maturityMinAgeDays: 3 }, now)?.toISOString()).toBe('2026-01-12T00:00:00.000Z');
+    // Without a creation time the detection time counts.
+    const noCreated = { ...minor, result: { tag: '1.1.0' } };
+    expect(nextSuppressionChange(noCreated, { maturityMode: 'mature', maturityMinAgeDays: 1 }, now)?.toISOString()).toBe('2026-01-10T12:00:00.000Z');
+    // Past moments, skips, no policy, no update: nothing ahead.
+    expect(nextSuppressionChange(minor, { snoozeUntil: '2026-01-09T00:00:00.000Z', maturityMode: 'mature', maturityMinAgeDays: 1 }, now)).toBeUndefined();
+    expect(nextSuppressionChange(minor, { skipTags: ['1.1.0'] }, now)).toBeUndefined();
+    expect(nextSuppressionChange(minor, undefined, now)).toBeUndefined();
+    expect(nextSuppressionChange({ ...minor, updateKind: null }, snooze, now)).toBeUndefined();
+    // At the moment itself the answer has already changed.
+    expect(computeUpdateAvailable(minor, snooze, new Date('2026-01-12T00:00:00.000Z'))).toBe(true);
   });
 
   it('never reports an update when there is none, and refuses to skip nothing', () => {

@@ -102,6 +102,28 @@ export function suppressionReason(
   return undefined;
 }
 
+/**
+ * The next moment after `now` when a time-dependent rule (a snooze ending, the candidate reaching
+ * its minimum age) changes, so the caller can re-evaluate `updateAvailable` right then instead of
+ * at the next watch cycle. Undefined when no such moment is ahead (skips never expire).
+ */
+export function nextSuppressionChange(
+  container: Pick<Container, 'result' | 'updateKind' | 'updateDetectedAt'>,
+  policy: UpdatePolicyRecord | undefined,
+  now: Date,
+): Date | undefined {
+  if (!policy || !container.updateKind) return undefined;
+  const moments: number[] = [];
+  if (policy.snoozeUntil) moments.push(new Date(policy.snoozeUntil).getTime());
+  if (policy.maturityMode === 'mature') {
+    const since = container.result?.created ?? container.updateDetectedAt;
+    const minAgeMs = (policy.maturityMinAgeDays ?? DEFAULT_MATURITY_MIN_AGE_DAYS) * DAY_MS;
+    if (since) moments.push(new Date(since).getTime() + minAgeMs);
+  }
+  const ahead = moments.filter((moment) => Number.isFinite(moment) && moment > now.getTime());
+  return ahead.length === 0 ? undefined : new Date(Math.min(...ahead));
+}
+
 function addBounded(list: readonly string[] | undefined, value: string): string[] {
   const next = (list ?? []).filter((entry) => entry !== value);
   next.push(value);
