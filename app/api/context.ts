@@ -1,3 +1,4 @@
+import type { AuthServices } from '../auth/auth-services.ts';
 import type { Config } from '../config/load-config.ts';
 import type { EngineConnection } from '../engine/engine-connection.ts';
 import type { EventBus } from '../events/bus.ts';
@@ -32,4 +33,6 @@ export interface AppContext {
   readonly updates?: UpdateService;
   /** Start, stop, restart of one container and in bulk (absent: those routes answer 503). */
   readonly lifecycle?: LifecycleServices;
+  /** Sign-in (sessions, Basic, OIDC); createApp builds it from the configuration when absent. */
+  readonly auth?: AuthServices;
 }

@@ -1,5 +1,6 @@
 import express, { type Express } from 'express';
 import { pinoHttp } from 'pino-http';
+import { AuthServices } from '../auth/auth-services.ts';
 import type { AppContext } from './context.ts';
 import { authentication } from './middleware/auth.ts';
 import { errorHandler, notFoundHandler } from './middleware/errors.ts';
@@ -9,7 +10,18 @@ import { routeModules } from './routes/index.ts';
 import { uiStatic } from './ui-static.ts';
 
 /** Builds the Express application: middleware, every route module, the OpenAPI document, errors. */
-export function createApp(context: AppContext): { app: Express; registry: RouteRegistry } {
+export function createApp(appContext: AppContext): { app: Express; registry: RouteRegistry } {
+  const context: AppContext = appContext.auth
+    ? appContext
+    : {
+        ...appContext,
+        auth: new AuthServices({
+          auth: appContext.config.auth,
+          store: appContext.store,
+          logger: appContext.logger,
+          ...(appContext.config.server.publicUrl ? { publicUrl: appContext.config.server.publicUrl } : {}),
+        }),
+      };
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
@@ -25,7 +37,7 @@ export function createApp(context: AppContext): { app: Express; registry: RouteR
       },
     }),
   );
-  for (const middleware of authentication(context.config.auth)) app.use(middleware);
+  for (const middleware of authentication(context.auth!)) app.use(middleware);
   app.use(express.json({ limit: context.config.server.bodyLimitBytes, strict: true }));
 
   const router = express.Router();

@@ -1,4 +1,4 @@
-import { agentSettings, authBasicSettings, registrySettings, watcherSettings } from './groups.ts';
+import { agentSettings, authBasicSettings, authOidcSettings, registrySettings, watcherSettings } from './groups.ts';
 import type { SettingTable } from './setting.ts';
 import { agentModeSettings, globalSettings } from './settings.ts';
 
@@ -38,7 +38,7 @@ export function describeConfiguration(): DocumentedSection[] {
     { title: 'Agents (on the controller)', variables: rows('DD_AGENT_{NAME}_', agentSettings) },
     { title: 'Agent mode (`dockdeck agent`, on the agent host)', variables: rows('', agentModeSettings) },
     { title: 'Registries', variables: rows('DD_REGISTRY_{PROVIDER}_{NAME}_', registrySettings) },
-    { title: 'Authentication', variables: rows('DD_AUTH_BASIC_{NAME}_', authBasicSettings) },
+    { title: 'Authentication', variables: [...rows('DD_AUTH_BASIC_{NAME}_', authBasicSettings), ...rows('DD_AUTH_OIDC_{NAME}_', authOidcSettings)] },
     ...extraSections.map((section) => ({ title: section.title, variables: rows(section.prefix, section.table) })),
   ];
 }

@@ -5,10 +5,14 @@ import {
   labelFilterSetting,
   stringSetting,
   enumSetting,
+  exactUrlSetting,
+  listSetting,
   parseTable,
   urlSetting,
+  type Setting,
   type SettingTable,
 } from './setting.ts';
+import { z } from 'zod';
 
 /** A group of variables sharing a prefix, e.g. DD_WATCHER_{NAME}_{KEY}. */
 export interface RawGroup {
@@ -111,4 +115,26 @@ export const registrySettings = {
 export const authBasicSettings = {
   user: stringSetting('User name.'),
   hash: stringSetting('Password hash (argon2, bcrypt or scrypt).', { secret: true }),
+} satisfies SettingTable;
+
+/** REDIRECT is a callback URL, or (as in What's Up Docker) true/false for AUTOREDIRECT; load-auth-config tells them apart. */
+const oidcRedirectSetting: Setting<string> = {
+  schema: z.string().trim().min(1).max(2048),
+  expected: "the public callback URL, ending in /api/v1/auth/oidc/{name}/cb; or true/false, What's Up Docker's meaning of AUTOREDIRECT",
+  description: 'Callback URL registered at the provider. Default: DD_SERVER_PUBLICURL + /api/v1/auth/oidc/{name}/cb, or else the address the browser used.',
+};
+
+/** DD_AUTH_OIDC_{NAME}_*: sign-in through an OpenID Connect provider (authorization code flow with PKCE). */
+export const authOidcSettings = {
+  discovery: exactUrlSetting('Issuer URL of the provider, or its /.well-known/openid-configuration URL. Required.'),
+  clientid: stringSetting('Client id registered at the provider. Required.', { maxLength: 512 }),
+  clientsecret: stringSetting('Client secret; leave it unset for a public client (PKCE only).', { secret: true }),
+  redirect: oidcRedirectSetting,
+  autoredirect: booleanSetting('Skip the login page and go straight to this provider when it is the only way to sign in.', false),
+  scope: stringSetting('Scopes to request, space-separated; must include openid.', { defaultValue: 'openid profile email', maxLength: 1024 }),
+  timeout: integerSetting('Timeout in milliseconds of each call to the provider.', 500, 60000, 5000),
+  userclaim: stringSetting('Claim shown and audited as the user name (falls back to email, then sub).', { defaultValue: 'preferred_username', maxLength: 128 }),
+  groupclaim: stringSetting('Claim that lists the user\'s groups (for ALLOWGROUPS).', { defaultValue: 'groups', maxLength: 128 }),
+  allowusers: listSetting('Only these users may sign in: user names (USERCLAIM) or e-mail addresses, comma-separated, case-insensitive. Unset: anyone the provider authenticates.'),
+  allowgroups: listSetting('Only members of one of these groups (GROUPCLAIM) may sign in, comma-separated. With ALLOWUSERS, either list admits.'),
 } satisfies SettingTable;

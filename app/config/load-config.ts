@@ -2,7 +2,6 @@ import { ConfigError } from './config-error.ts';
 import { readEnvironment } from './env-source.ts';
 import {
   agentSettings,
-  authBasicSettings,
   collectGroups,
   parseGroup,
   registrySettings,
@@ -12,7 +11,7 @@ import {
 import { parseSetting, type Setting } from './setting.ts';
 import { agentModeSettings, globalSettings } from './settings.ts';
 import { validateCron } from './cron.ts';
-import { HASH_FORMATS, isSupportedHash } from '../auth/password-hash.ts';
+import { loadAuthConfig, type AuthConfig } from './load-auth-config.ts';
 
 type Parsed<T extends Record<string, unknown>> = ReturnType<typeof parseGroup<T & Record<string, never>>>['values'];
 
@@ -71,7 +70,7 @@ export interface Config {
   readonly registries: readonly RegistryConfig[];
   /** Raw trigger groups; each trigger provider validates its own keys. */
   readonly triggers: readonly RawGroup[];
-  readonly auth: { readonly basic: readonly { name: string; user: string; hash: string }[] };
+  readonly auth: AuthConfig;
   /** Warnings to log once the logger exists (unknown variables, open API, …). */
   readonly warnings: readonly string[];
 }
@@ -146,22 +145,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     } satisfies RegistryConfig;
   });
 
-  const authGroups = collectGroups(raw, 'AUTH', true);
-  for (const group of authGroups.filter((g) => !g.name.startsWith('basic.'))) {
-    warnings.push(`${group.prefix}* is ignored: only DD_AUTH_BASIC_{NAME}_USER/HASH authentication is supported so far`);
-  }
-  const basic = authGroups
-    .filter((group) => group.name.startsWith('basic.'))
-    .map((group) => {
-      const { values } = parseGroup(group, authBasicSettings);
-      if (!values.user || !values.hash) {
-        throw new ConfigError(`${group.prefix}${values.user ? 'HASH' : 'USER'}`, 'is missing', 'both USER and HASH');
-      }
-      if (!isSupportedHash(values.hash)) {
-        throw new ConfigError(`${group.prefix}HASH`, 'is not a supported password hash', HASH_FORMATS);
-      }
-      return { name: group.name.split('.')[1] ?? '', user: values.user, hash: values.hash };
-    });
+  const auth = loadAuthConfig(
+    raw,
+    {
+      ...(g.DD_SERVER_SESSION_SECRET ? { secret: g.DD_SERVER_SESSION_SECRET as string } : {}),
+      timeoutHours: g.DD_SERVER_SESSION_TIMEOUT_HOURS as number,
+    },
+    warnings,
+  );
 
   const tlsEnabled = g.DD_SERVER_TLS_ENABLED as boolean;
   const tlsCert = g.DD_SERVER_TLS_CERT as string | undefined;
@@ -196,7 +187,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     watchers,
     registries,
     triggers: collectGroups(raw, 'TRIGGER', true),
-    auth: { basic },
+    auth,
     warnings,
   };
 }

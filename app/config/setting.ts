@@ -79,6 +79,33 @@ export const urlSetting = (description: string, defaultValue?: string): Setting<
   ...(defaultValue === undefined ? {} : { defaultValue }),
 });
 
+/** An http(s) URL kept exactly as written (an OpenID issuer must match the provider's to the last slash). */
+export const exactUrlSetting = (description: string): Setting<string> => ({
+  schema: z
+    .string()
+    .trim()
+    .refine((v) => {
+      try {
+        const url = new URL(v);
+        return (url.protocol === 'http:' || url.protocol === 'https:') && !url.username && !url.password && !url.hash;
+      } catch {
+        return false;
+      }
+    }),
+  expected: 'an http:// or https:// URL without user:password@ or #fragment',
+  description,
+});
+
+/** A comma-separated list of short words (user names, groups); blanks are dropped. */
+export const listSetting = (description: string, max = 100): Setting<readonly string[]> => ({
+  schema: z
+    .string()
+    .transform((v) => v.split(',').map((entry) => entry.trim()).filter(Boolean))
+    .pipe(z.array(z.string().max(256)).min(1).max(max)),
+  expected: `a comma-separated list of up to ${max} entries`,
+  description,
+});
+
 /** Docker label keys and values as the engine's `label` filter takes them: no commas, no spaces. */
 const LABEL_FILTER_ENTRY = /^[A-Za-z0-9][A-Za-z0-9._/-]{0,127}(=[^,\s]{1,256})?$/;
 

@@ -18,6 +18,8 @@ export const globalSettings = {
   DD_SERVER_TLS_CERT: stringSetting('Path to the PEM certificate (chain) for HTTPS.'),
   DD_SERVER_TLS_KEY: stringSetting('Path to the PEM private key for HTTPS.'),
   DD_SERVER_BODY_LIMIT_KB: integerSetting('Largest accepted request body, in KiB.', 1, 10240, 256),
+  DD_SERVER_SESSION_SECRET: stringSetting('Secret that signs web UI session cookies (at least 32 characters). Unset: one is generated and kept in the store.', { secret: true, minLength: 32 }),
+  DD_SERVER_SESSION_TIMEOUT_HOURS: integerSetting('Hours without a request after which a web UI session ends.', 1, 8760, 24),
   DD_STORE_PATH: stringSetting('Folder of the JSON store (dd.json).', { defaultValue: './store' }),
   DD_LOG_LEVEL: enumSetting('Log level.', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info'),
   DD_LOG_FORMAT: enumSetting('Log format.', ['text', 'json'], 'text'),

@@ -1,5 +1,6 @@
 import type { AppContext } from '../context.ts';
 import type { RouteRegistry } from '../route-registry.ts';
+import { registerAuthRoutes } from './auth.ts';
 import { registerContainerRoutes } from './containers.ts';
 import { registerEventRoutes } from './events.ts';
 import { registerExportRoutes } from './export.ts';
@@ -19,6 +20,7 @@ import { registerUpdateRoutes } from './updates.ts';
 /** Every route module, in mount order. Adding a resource means adding one line here. */
 export const routeModules: ReadonlyArray<(registry: RouteRegistry, context: AppContext) => void> = [
   registerSystemRoutes,
+  registerAuthRoutes,
   // Live routes come early: static paths like /api/v1/containers/stats must win over /:id.
   registerStatsRoutes,
   registerLogRoutes,
