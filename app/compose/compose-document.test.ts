@@ -71,6 +71,31 @@ describe('secrets', () => {
     expect(revealed).toEqual([{ containerId: CONTAINER_ID, containerName: 'web', keys: ['DB_PASSWORD', 'API_KEY', 'my-session-cookie'] }]);
   });
 
+  const labels = { team: 'a', 'traefik.http.middlewares.admin.basicauth.users': 'admin:$apr1$H6uskkkW$IgXLP6ewTrSuBkTrqE8wj/', 'com.example.db': 'postgres://app:hunter2@db/app', 'dd.watch': 'true' };
+
+  it('sanitizes sensitive labels the way the API masks them: placeholders in the .env file, a warning each', () => {
+    const { result, service, revealed } = one({ inspect: inspectOf({ config: { Env: ['DB_PASSWORD=x'], Labels: labels } }) });
+    expect(service.labels).toEqual({
+      team: 'a',
+      'traefik.http.middlewares.admin.basicauth.users': '${LABEL_TRAEFIK_HTTP_MIDDLEWARES_ADMIN_BASICAUTH_USERS}',
+      'com.example.db': '${LABEL_COM_EXAMPLE_DB}',
+      'dd.watch': 'true',
+    });
+    expect(result.env_content).toBe('DB_PASSWORD=\nLABEL_TRAEFIK_HTTP_MIDDLEWARES_ADMIN_BASICAUTH_USERS=\nLABEL_COM_EXAMPLE_DB=\n');
+    expect(result.warnings).toContain("Secret label 'com.example.db' of service 'web' was sanitized as ${LABEL_COM_EXAMPLE_DB}");
+    for (const secret of ['apr1', 'hunter2']) expect(JSON.stringify(result)).not.toContain(secret);
+    expect(revealed).toEqual([]);
+    const filled = { LABEL_COM_EXAMPLE_DB: 'postgres://app:hunter2@db/app' };
+    expect(interpolate(service.labels['com.example.db'], filled)).toBe(filled.LABEL_COM_EXAMPLE_DB);
+  });
+
+  it('writes sensitive labels exactly when sanitizing is off, and names them for the audit', () => {
+    const { result, service, revealed } = one({ inspect: inspectOf({ config: { Labels: labels } }) }, { ...ALL, sanitizeSecrets: false });
+    expect(Object.fromEntries(Object.entries(service.labels).map(([key, value]) => [key, interpolate(String(value))]))).toEqual(labels);
+    expect(result.env_content).toBe('');
+    expect(revealed).toEqual([{ containerId: CONTAINER_ID, containerName: 'web', keys: ['label:traefik.http.middlewares.admin.basicauth.users', 'label:com.example.db'] }]);
+  });
+
   it('gives two services with the same secret name their own placeholders', () => {
     const first = inspectOf({ name: 'api', config: { Env: ['DB_PASSWORD=one'] } });
     const second = inspectOf({ id: 'f'.repeat(64), name: 'worker', config: { Env: ['DB_PASSWORD=two'] } });

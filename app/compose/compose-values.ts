@@ -39,19 +39,21 @@ export function variableNameOf(key: string): string {
 
 /**
  * Hands out one placeholder variable per (service, env key): the key itself when it is free,
- * else prefixed with the service, so two services' `DB_PASSWORD` never share one value.
+ * else prefixed with the service, so two services' `DB_PASSWORD` never share one value. A label
+ * gets `LABEL_<KEY>` (its key is rarely a usable variable name, and never shares an env variable's).
  */
 export class PlaceholderNames {
   readonly #byOwner = new Map<string, string>();
   readonly #taken = new Set<string>();
 
-  allocate(service: string, key: string): string {
-    const owner = `${service}\u0000${key}`;
+  allocate(service: string, key: string, kind: 'env' | 'label' = 'env'): string {
+    const owner = `${service}\u0000${kind}\u0000${key}`;
     const existing = this.#byOwner.get(owner);
     if (existing) return existing;
-    const plain = variableNameOf(key);
-    let name = this.#taken.has(plain) ? variableNameOf(`${service}_${key}`).toUpperCase() : plain;
-    for (let suffix = 2; this.#taken.has(name); suffix++) name = `${variableNameOf(`${service}_${key}`).toUpperCase()}_${suffix}`;
+    const variable = kind === 'label' ? `LABEL_${key}`.toUpperCase() : key;
+    const plain = variableNameOf(variable);
+    let name = this.#taken.has(plain) ? variableNameOf(`${service}_${variable}`).toUpperCase() : plain;
+    for (let suffix = 2; this.#taken.has(name); suffix++) name = `${variableNameOf(`${service}_${variable}`).toUpperCase()}_${suffix}`;
     this.#taken.add(name);
     this.#byOwner.set(owner, name);
     return name;

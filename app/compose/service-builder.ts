@@ -82,10 +82,19 @@ export function buildService(
   if (typeof config.StopTimeout === 'number') service.stop_grace_period = `${config.StopTimeout}s`;
   if (config.Tty) service.tty = true;
   if (config.OpenStdin) service.stdin_open = true;
-  const labels = labelsOf(config.Labels ?? {}, image?.Labels ?? undefined);
-  if (Object.keys(labels).length > 0) service.labels = labels;
+  const labels = labelsOf(name, config.Labels ?? {}, image?.Labels ?? undefined, options.sanitizeSecrets, names);
+  if (Object.keys(labels.labels).length > 0) service.labels = labels.labels;
+  warnings.push(...labels.warnings);
 
-  return { name, service, volumes: mounts.definitions, networks: networking.definitions, placeholders: env.placeholders, revealedKeys: env.revealedKeys, warnings };
+  return {
+    name,
+    service,
+    volumes: mounts.definitions,
+    networks: networking.definitions,
+    placeholders: [...env.placeholders, ...labels.placeholders],
+    revealedKeys: [...env.revealedKeys, ...labels.revealedKeys],
+    warnings,
+  };
 }
 
 /** Exec form stays a list (exact arguments); a string entrypoint is a shell form. */

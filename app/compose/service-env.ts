@@ -1,4 +1,5 @@
 import { splitEnv } from '../core/env.ts';
+import { isSensitiveLabel } from '../core/secrets.ts';
 import { keptLabels } from '../updates/container-spec.ts';
 import { literal, type PlaceholderNames } from './compose-values.ts';
 
@@ -45,11 +46,41 @@ export function environmentOf(
   return part;
 }
 
-/** Labels the user set: not the image's, not Compose's own bookkeeping (Compose writes those anew). */
-export function labelsOf(containerLabels: Readonly<Record<string, string>>, imageLabels: Readonly<Record<string, string>> | undefined): Record<string, string> {
+export interface LabelsPart {
+  readonly labels: Record<string, string>;
+  readonly placeholders: string[];
+  readonly warnings: string[];
+  /** `label:<key>` of sensitive labels written out with their real values (sanitize off), for the audit. */
+  readonly revealedKeys: string[];
+}
+
+/**
+ * Labels the user set: not the image's, not Compose's own bookkeeping (Compose writes those anew).
+ * Sensitive ones (core/secrets.ts, the rule the API masks them by) become placeholders like env secrets.
+ */
+export function labelsOf(
+  service: string,
+  containerLabels: Readonly<Record<string, string>>,
+  imageLabels: Readonly<Record<string, string>> | undefined,
+  sanitize: boolean,
+  names: PlaceholderNames,
+): LabelsPart {
   const kept = keptLabels(containerLabels, imageLabels ?? {});
-  const labels: Record<string, string> = {};
-  // Keys are not interpolated by Compose, values are.
-  for (const [key, value] of Object.entries(kept)) if (!key.startsWith('com.docker.compose.')) labels[key] = literal(value);
-  return labels;
+  const part: LabelsPart = { labels: {}, placeholders: [], warnings: [], revealedKeys: [] };
+  for (const [key, value] of Object.entries(kept)) {
+    if (key.startsWith('com.docker.compose.')) continue;
+    // Keys are not interpolated by Compose, values are.
+    if (!isSensitiveLabel(key, value)) {
+      part.labels[key] = literal(value);
+    } else if (!sanitize) {
+      part.labels[key] = literal(value);
+      part.revealedKeys.push(`label:${key}`);
+    } else {
+      const placeholder = names.allocate(service, key, 'label');
+      part.labels[key] = `\${${placeholder}}`;
+      part.placeholders.push(placeholder);
+      part.warnings.push(`Secret label '${key}' of service '${service}' was sanitized as \${${placeholder}}`);
+    }
+  }
+  return part;
 }

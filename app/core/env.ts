@@ -1,3 +1,8 @@
+import { isSensitiveKey, MASK } from './secrets.ts';
+
+// The rule lives in secrets.ts (labels share it); re-exported for the env callers.
+export { isSensitiveKey, MASK };
+
 /** Container environment as the API shows it: sensitive values masked except through env/reveal. */
 export interface EnvEntry {
   readonly key: string;
@@ -5,14 +10,8 @@ export interface EnvEntry {
   readonly sensitive: boolean;
 }
 
-export const MASK = '***';
-const SENSITIVE_KEY = /pass(word|wd|phrase)?|secret|token|(api|access|private|secret)?_?key|credential|auth|cookie|session|salt|signature|dsn/i;
 const MAX_ENTRIES = 200;
 const MAX_VALUE_LENGTH = 1024;
-
-export function isSensitiveKey(key: string): boolean {
-  return SENSITIVE_KEY.test(key);
-}
 
 export function splitEnv(entries: readonly string[]): EnvEntry[] {
   return entries.map((entry) => {

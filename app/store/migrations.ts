@@ -1,10 +1,21 @@
+import { maskedLabels } from '../core/secrets.ts';
 import { CURRENT_SCHEMA_VERSION, emptyStore, type StoreData } from './schema.ts';
 import { StoreFileError } from './atomic-json-file.ts';
 
 /** Migration from version N-1 to N is at index N. Version 0 is any file written before versioning. */
 const migrations: Record<number, (data: Record<string, unknown>) => Record<string, unknown>> = {
   1: (data) => ({ ...emptyStore(), ...data, schemaVersion: 1 }),
+  // Labels became masked like the environment: older files hold their secret values in the clear.
+  2: (data) => ({ ...data, containers: Array.isArray(data.containers) ? data.containers.map(withMaskedLabels) : data.containers, schemaVersion: 2 }),
 };
+
+function withMaskedLabels(container: unknown): unknown {
+  if (container === null || typeof container !== 'object') return container;
+  const labels = (container as { labels?: unknown }).labels;
+  if (labels === null || typeof labels !== 'object' || Array.isArray(labels)) return container;
+  const strings = Object.fromEntries(Object.entries(labels).filter(([, value]) => typeof value === 'string')) as Record<string, string>;
+  return { ...container, labels: maskedLabels(strings) };
+}
 
 /** Brings a loaded file up to the current schema; refuses files from a newer dockdeck. */
 export function migrate(loaded: unknown): { data: StoreData; migrated: boolean } {

@@ -1,6 +1,6 @@
 import type { Container } from '../core/container.ts';
 
-export const CURRENT_SCHEMA_VERSION = 1;
+export const CURRENT_SCHEMA_VERSION = 2;
 
 /** A record of the audit trail: who did what, when. Never holds secret values. */
 export interface AuditEntry {

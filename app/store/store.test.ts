@@ -2,7 +2,7 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { StoreFileError } from './atomic-json-file.ts';
-import { CURRENT_SCHEMA_VERSION } from './schema.ts';
+import { CURRENT_SCHEMA_VERSION, emptyStore } from './schema.ts';
 import { Store } from './store.ts';
 
 describe('Store', () => {
@@ -67,6 +67,15 @@ describe('Store', () => {
     expect(store.data.schemaVersion).toBe(CURRENT_SCHEMA_VERSION);
     expect(store.data.audit).toEqual([{ id: 'a', at: 'x', action: 'kept' }]);
     expect(store.data.updateOperations).toEqual([]);
+  });
+
+  it('masks the secret labels an older version stored, keeping everything else', async () => {
+    const container = { id: 'c1', name: 'web', watcher: 'local', env: [{ key: 'TZ', value: 'UTC', sensitive: false }], labels: { team: 'a', 'x.basicauth.users': 'admin:$apr1$a$b', 'dd.group': 'g' } };
+    writeFileSync(join(folder, 'dd.json'), JSON.stringify({ ...emptyStore(), schemaVersion: 1, containers: [container, { id: 'odd', labels: null }] }));
+    const store = await Store.open(folder);
+    expect(store.data.containers).toEqual([{ ...container, labels: { team: 'a', 'x.basicauth.users': '***', 'dd.group': 'g' } }, { id: 'odd', labels: null }]);
+    await store.flush();
+    expect(readFileSync(join(folder, 'dd.json'), 'utf8')).not.toContain('apr1');
   });
 
   it('reports an unreadable file instead of replacing it', async () => {

@@ -18,7 +18,7 @@ export const containerSchema = z.object({
   displayName: z.string(),
   displayIcon: z.string(),
   group: z.string().optional(),
-  labels: z.record(z.string(), z.string()),
+  labels: z.record(z.string(), z.string()).describe('The container labels; sensitive values (by key, as for env, or credential-shaped) as ***'),
   watched: z.boolean(),
   includeTags: z.string().optional(),
   excludeTags: z.string().optional(),

@@ -1,4 +1,5 @@
 import { truncate } from '../../core/errors.ts';
+import { isSensitiveLabel, MASK } from '../../core/secrets.ts';
 import { compileSafePattern, UnsafePatternError } from '../../core/safe-regex.ts';
 import { MAX_TEMPLATE_LENGTH } from '../../core/template.ts';
 
@@ -128,7 +129,11 @@ function iconLabel(value: string | undefined): string | undefined {
   return icon;
 }
 
-/** A bounded copy of the labels for the store: at most MAX_STORED_LABELS, long values cut. */
+/**
+ * The labels as the store (and so the API, SSE and notifications) holds them: at most
+ * MAX_STORED_LABELS, long values cut, sensitive values as *** like the environment. The real
+ * values stay on the engine, where updates, rollbacks and exports read them.
+ */
 export function boundLabels(labels: Readonly<Record<string, string>> | null | undefined): Record<string, string> {
   const bounded: Record<string, string> = {};
   if (!labels) return bounded;
@@ -136,7 +141,8 @@ export function boundLabels(labels: Readonly<Record<string, string>> | null | un
   for (const [key, value] of Object.entries(labels)) {
     if (count >= MAX_STORED_LABELS) break;
     if (typeof value !== 'string' || key.length > MAX_STORED_LABEL_KEY || key === '__proto__') continue;
-    bounded[key] = truncate(value, MAX_STORED_LABEL_VALUE);
+    // Masked before cutting: a cut could hide the shape that marks a value as a credential.
+    bounded[key] = isSensitiveLabel(key, value) ? MASK : truncate(value, MAX_STORED_LABEL_VALUE);
     count++;
   }
   return bounded;

@@ -64,6 +64,26 @@ describe('buildSnapshot', () => {
     expect(container.group).toBeUndefined();
   });
 
+  it('stores sensitive label values as *** (like env) and keeps dd.* labels readable', () => {
+    const labels = {
+      'traefik.http.middlewares.auth.basicauth.users': 'admin:$apr1$H6uskkkW$IgXLP6ewTrSuBkTrqE8wj/',
+      'com.example.db': `postgres://app:hunter2@db/app${'x'.repeat(2000)}`,
+      'app.api-token': 'tok',
+      team: 'media',
+      'dd.display.name': 'My App',
+    };
+    const { container } = buildSnapshot(inspect('127.0.0.1:5000/team/app:1.2.3', labels), image, options);
+    expect(container.labels).toEqual({
+      'traefik.http.middlewares.auth.basicauth.users': '***',
+      'com.example.db': '***',
+      'app.api-token': '***',
+      team: 'media',
+      'dd.display.name': 'My App',
+    });
+    expect(container.displayName).toBe('My App');
+    expect(JSON.stringify(container)).not.toMatch(/apr1|hunter2|tok"/);
+  });
+
   it('defaults to latest and watches the digest of non-semver tags; Docker Hub names get library/', () => {
     const { container } = buildSnapshot(inspect('nginx'), image, options);
     expect(container.image).toMatchObject({ registry: { name: 'hub' }, name: 'library/nginx', tag: { value: 'latest', semver: false }, digest: { watch: true, repoDigests: [] } });

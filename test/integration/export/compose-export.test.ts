@@ -23,6 +23,10 @@ const volumeName = uniqueName('export-vol');
 const webName = uniqueName('export-web');
 const workerName = uniqueName('export-worker');
 const HOSTILE = 'line one\nsay "hi": ${HOME} # $$ yes';
+/** A secret label (Traefik basic auth users): sanitized like a secret variable. */
+const WORKER_SECRET_LABEL = 'traefik.http.middlewares.worker-auth.basicauth.users';
+const WORKER_USERS = 'admin:$apr1$H6uskkkW$IgXLP6ewTrSuBkTrqE8wj/';
+const WORKER_LABEL_VARIABLE = 'LABEL_TRAEFIK_HTTP_MIDDLEWARES_WORKER_AUTH_BASICAUTH_USERS';
 /** What the file must hold for a literal value: Compose reads `$$` as one dollar. */
 const composeEscaped = (value: string) => value.replaceAll('$', () => '$$');
 let subnet = '';
@@ -68,7 +72,7 @@ beforeAll(async () => {
     '--network', networkName, '--network-alias', 'web-alias', '--ip', `${subnet}.10`,
     '-p', '127.0.0.1::80', '-v', `${volumeName}:/data`, '--restart', 'unless-stopped', '--memory', '64m', '--init',
     '-e', 'API_TOKEN=hunter2', '-e', `PLAIN=${HOSTILE}`, image);
-  await docker('run', '-d', '--name', workerName, '--label', runLabel(), '--label', 'dd.watch=true', '--network', networkName,
+  await docker('run', '-d', '--name', workerName, '--label', runLabel(), '--label', 'dd.watch=true', '--label', `${WORKER_SECRET_LABEL}=${WORKER_USERS}`, '--network', networkName,
     '-e', 'DB_PASSWORD=s3cr3t-worker', image, '/bin/sh', '-c', "trap 'exit 0' TERM; while :; do sleep 2 & wait $!; done");
   daemon = await startDaemon({
     DD_WATCHER_LOCAL_SOCKET: '/var/run/docker.sock',
@@ -163,15 +167,17 @@ describe('export of a stack', () => {
       "Container 'missing-container-x' was not exported: Container 'missing-container-x' not found",
       "Secret 'API_TOKEN' was sanitized",
       "Secret 'DB_PASSWORD' was sanitized",
+      `Secret label '${WORKER_SECRET_LABEL}' of service '${workerName}' was sanitized as \${${WORKER_LABEL_VARIABLE}}`,
     ]);
-    expect(answer.body).toMatchObject({ filename: 'my-stack-compose.yaml', env_filename: 'my-stack.env', env_content: 'API_TOKEN=\nDB_PASSWORD=\n' });
+    expect(answer.body).toMatchObject({ filename: 'my-stack-compose.yaml', env_filename: 'my-stack.env', env_content: `API_TOKEN=\nDB_PASSWORD=\n${WORKER_LABEL_VARIABLE}=\n` });
     const document = parse(answer.body.content);
     checkComposeStructure(document, answer.body.env_content);
     expect(document.name).toBe('my-stack');
     expect(Object.keys(document.services)).toEqual([webName, workerName]);
     expect(document.services[workerName].command).toEqual(['/bin/sh', '-c', "trap 'exit 0' TERM; while :; do sleep 2 & wait $$!; done"]);
     expect(document.services[workerName].networks).toEqual({ [networkName]: {} });
-    expect(JSON.stringify(answer.body)).not.toMatch(/hunter2|s3cr3t-worker/);
+    expect(document.services[workerName].labels[WORKER_SECRET_LABEL]).toBe(`\${${WORKER_LABEL_VARIABLE}}`);
+    expect(JSON.stringify(answer.body)).not.toMatch(/hunter2|s3cr3t-worker|apr1/);
 
     const zip = await call('POST', '/api/v1/containers/batch/export?format=zip', { container_ids: [ids[webName], ids[workerName]] });
     expect(zip.status).toBe(200);
@@ -204,7 +210,19 @@ describe('export with secrets', () => {
       expect(JSON.stringify(store.audit)).not.toContain('hunter2');
       return true;
     }, 10_000, 'the audit entry');
-    for (let count = 2; count <= 10; count++) {
+    const worker = await call('POST', '/api/v1/containers/batch/export/preview', { container_ids: [ids[workerName]], sanitize_secrets: false });
+    expect(worker.status).toBe(200);
+    // Compose interpolates label values: the real one is written with $ doubled.
+    expect(parse(worker.body.content).services[workerName].labels[WORKER_SECRET_LABEL]).toBe(composeEscaped(WORKER_USERS));
+    await waitFor(async () => {
+      const store = JSON.parse(readFileSync(join(daemon.storePath, 'dd.json'), 'utf8')) as { audit: Array<Record<string, any>> };
+      const entry = store.audit.find((item) => item.action === 'compose-export-secrets' && item.containerId === ids[workerName]);
+      if (!entry) return false;
+      expect(entry.details.keys).toEqual(['DB_PASSWORD', `label:${WORKER_SECRET_LABEL}`]);
+      expect(JSON.stringify(store.audit)).not.toContain('apr1');
+      return true;
+    }, 10_000, 'the audit entry of the worker');
+    for (let count = 3; count <= 10; count++) {
       expect((await call('POST', '/api/v1/containers/batch/export', { container_ids: [ids[workerName]], sanitize_secrets: false })).status).toBe(200);
     }
     expect(await errorOf('POST', `/api/v1/containers/${ids[webName]}/export`, { sanitize_secrets: false })).toEqual([429, 'RATE_LIMITED']);

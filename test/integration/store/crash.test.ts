@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { CURRENT_SCHEMA_VERSION } from '../../../app/store/schema.ts';
 import { stateFor } from '../../fixtures/store-states.ts';
 
 const NODE = join(process.cwd(), 'node_modules/.bin/node');
@@ -34,7 +35,7 @@ describe('store crash safety', () => {
       await runWriterAndKill(folder, 20 + ((trial * 37) % 150));
       const text = readFileSync(join(folder, 'dd.json'), 'utf8');
       const data = JSON.parse(text) as { settings: { counter?: number }; audit: unknown[]; schemaVersion: number };
-      expect(data.schemaVersion).toBe(1);
+      expect(data.schemaVersion).toBe(CURRENT_SCHEMA_VERSION);
       const counter = data.settings.counter;
       if (counter === undefined) {
         // Killed before the first loop write landed: the initial empty store.

@@ -16,6 +16,8 @@ const { registry } = benchState();
 const repository = `${registry.address}/${uniqueName('dupd')}`;
 const ref = (tag: string) => `${repository}:${tag}`;
 const names: string[] = [];
+const SECRET_LABEL = 'traefik.http.middlewares.dupd.basicauth.users';
+const SECRET_USERS = 'admin:$apr1$H6uskkkW$IgXLP6ewTrSuBkTrqE8wj/';
 const daemons: RunningDaemon[] = [];
 
 function daemonEnv(extra: Record<string, string> = {}): Record<string, string> {
@@ -92,12 +94,16 @@ describe('update API on the real engine', () => {
 
   beforeAll(async () => {
     daemon = await start({ DD_TRIGGER_DOCKER_LOCAL_PHASEDELAYMS: '300' });
-    name = await runContainer();
+    name = await runContainer([`${SECRET_LABEL}=${SECRET_USERS}`]);
   }, 60_000);
 
   it('updates, refuses a concurrent one with 409, keeps a backup and rolls back only with confirmation', async () => {
     const container = await watched(daemon, name);
     expect(container).toMatchObject({ updateAvailable: true, result: { tag: '1.1.0' } });
+    // The secret label leaves the daemon masked, in the watch answer and in GET.
+    expect(container.labels[SECRET_LABEL]).toBe('***');
+    expect(container.labels['dd.watch']).toBe('true');
+    expect(JSON.stringify((await call(daemon, 'GET', `/api/v1/containers/${container.id}`)).body)).not.toContain('apr1');
 
     expect((await call(daemon, 'POST', '/api/v1/containers/no-such-container/update')).status).toBe(404);
     const preview = await call(daemon, 'POST', `/api/v1/containers/${container.id}/preview`);
@@ -114,6 +120,8 @@ describe('update API on the real engine', () => {
     expect(done).toMatchObject({ status: 'succeeded', phase: 'succeeded', fromVersion: '1.0.0', toVersion: '1.1.0' });
     expect((await call(daemon, 'POST', `/api/v1/operations/${done.id}/cancel`)).body).toEqual({ error: 'Operation is not active', code: 'OPERATION_NOT_ACTIVE', status: 'succeeded' });
     expect((await inspect(name)).Config.Image).toBe(ref('1.1.0'));
+    // ...while the update copied its real value.
+    expect((await inspect(name)).Config.Labels[SECRET_LABEL]).toBe(SECRET_USERS);
 
     const updated = await watched(daemon, name);
     expect(updated.updateAvailable).toBe(false);

@@ -2,10 +2,13 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { maskedLabels } from '../../../app/core/secrets.ts';
 import { docker } from '../../bench/exec.ts';
 import { buildTestImage, uniqueName } from '../../bench/images.ts';
 import { benchState } from '../../bench/state.ts';
 import { buildReleases, cleanup, containerRecord, containersNamed, inspect, makeService, runLabel, type Releases } from './helpers.ts';
+
+const SECRET_USERS = 'admin:$apr1$H6uskkkW$IgXLP6ewTrSuBkTrqE8wj/';
 
 // Fields the engine sets per container or per image: allowed to differ after an update.
 function comparable(data: Record<string, any>): Record<string, unknown> {
@@ -68,6 +71,8 @@ describe('update executor on the real engine', () => {
         '-p', '127.0.0.1::8080',
         '-e', 'USER_SETTING=mine', '-e', 'SHARED=same',
         '--label', 'com.example.team=blue',
+        // A secret label: the store and the API hold it masked, the update must copy it exactly.
+        '--label', `traefik.http.middlewares.upd.basicauth.users=${SECRET_USERS}`,
         '--memory', '64m', '--cpus', '0.5',
         '--health-cmd', 'true', '--health-interval', '1s',
         '--restart', 'unless-stopped',
@@ -83,7 +88,11 @@ describe('update executor on the real engine', () => {
     const before = await inspect(name);
 
     const { service } = await makeService();
-    const operation = await service.enqueue(await containerRecord(name, '1.1.0'), {
+    // The record as the store holds it: labels masked.
+    const record = await containerRecord(name, '1.1.0');
+    const stored = { ...record, labels: maskedLabels(record.labels) };
+    expect(stored.labels['traefik.http.middlewares.upd.basicauth.users']).toBe('***');
+    const operation = await service.enqueue(stored, {
       kind: 'update', targetImage: releases.ref('1.1.0'), fromVersion: '1.0.0', toVersion: '1.1.0',
     });
     await service.idle();
@@ -98,6 +107,7 @@ describe('update executor on the real engine', () => {
     expect(after.Config.Image).toBe(releases.ref('1.1.0'));
     expect(after.State.Running).toBe(true);
     expect(comparable(after)).toEqual(comparable(before));
+    expect(after.Config.Labels['traefik.http.middlewares.upd.basicauth.users']).toBe(SECRET_USERS);
     // The env var the image changed follows the new image; the user's own stay.
     expect(after.Config.Env).toEqual(expect.arrayContaining(['USER_SETTING=mine', 'APP_MODE=two', 'SHARED=same']));
     expect(await docker('exec', name, 'cat', '/data/file')).toBe('precious');
