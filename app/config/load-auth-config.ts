@@ -85,7 +85,8 @@ function loadOidcProvider(group: RawGroup, warnings: string[]): OidcProviderConf
     clientId: values.clientid,
     ...(values.clientsecret ? { clientSecret: values.clientsecret } : {}),
     ...(redirect.callbackUrl ? { callbackUrl: redirect.callbackUrl } : {}),
-    autoRedirect: values.autoredirect ?? redirect.autoRedirect ?? false,
+    // AUTOREDIRECT wins when set; REDIRECT=true|false is the What's Up Docker spelling of it.
+    autoRedirect: (group.values.get('autoredirect') ? values.autoredirect : redirect.autoRedirect) ?? false,
     scope,
     timeoutMs: values.timeout ?? 5000,
     userClaim: values.userclaim ?? 'preferred_username',
