@@ -8,6 +8,7 @@ export const router = createRouter({
     { path: '/containers', name: 'containers', component: () => import('./views/ContainersView.vue'), meta: { title: 'Containers' } },
     { path: '/containers/:id', name: 'container', component: () => import('./views/ContainerView.vue'), props: true, meta: { title: 'Container' } },
     { path: '/operations', name: 'operations', component: () => import('./views/OperationsView.vue'), meta: { title: 'Operations' } },
+    { path: '/system', name: 'system', component: () => import('./views/SystemView.vue'), meta: { title: 'System' } },
     { path: '/:rest(.*)*', name: 'not-found', component: () => import('./views/NotFoundView.vue'), meta: { title: 'Not found' } },
   ],
   scrollBehavior: () => ({ top: 0 }),
