@@ -15,6 +15,7 @@ import { createLogger, type Logger } from './log.ts';
 import { createLifecycle, readOwnContainerId } from './lifecycle/create-lifecycle.ts';
 import { StoreFileError } from './store/atomic-json-file.ts';
 import { Store } from './store/store.ts';
+import { pruneUnconfiguredWatchers } from './watchers/prune-unconfigured.ts';
 import { createUpdateService } from './triggers/docker/create-update-service.ts';
 import { TriggerService } from './triggers/trigger-service.ts';
 
@@ -42,6 +43,12 @@ async function main(): Promise<void> {
       process.exit(74);
     }
     throw error;
+  }
+
+  // Containers of a watcher taken out of the configuration would otherwise stay listed forever.
+  const pruned = store.update((data) => pruneUnconfiguredWatchers(data, config.watchers.map((watcher) => watcher.name)));
+  if (pruned.removed > 0) {
+    logger.info({ containers: pruned.removed, watchers: pruned.watchers }, 'removed stored containers of watchers that are no longer configured (their update history, backups and update policies are kept)');
   }
 
   const bus = new EventBus((event, error) => logger.error({ err: error, event }, 'event listener failed'));
