@@ -1,5 +1,7 @@
 import { request } from './http.ts';
 import type {
+  AuthStrategy,
+  AuthUser,
   Backup,
   ComposeExport,
   ComposeExportOptions,
@@ -30,6 +32,10 @@ export type PolicyAction =
   | { action: 'clear-maturity-policy' };
 
 export const api = {
+  authStrategies: () => request<AuthStrategy[]>('/api/v1/auth/strategies'),
+  authUser: () => request<AuthUser>('/api/v1/auth/user'),
+  login: (username: string, password: string) => request<AuthUser>('/api/v1/auth/login', { method: 'POST', body: { username, password } }),
+  logout: () => request<{ loggedOut: boolean }>('/api/v1/auth/logout', { method: 'POST' }),
   listContainers: (query: Record<string, string> = {}) =>
     request<Page<Container>>(`/api/v1/containers?${new URLSearchParams({ limit: '0', ...query })}`),
   containerSummary: () => request<ContainerSummary>('/api/v1/containers/summary'),
@@ -68,4 +74,9 @@ export const api = {
 export function logStreamUrl(id: string, tail = 200): string {
   const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
   return `${scheme}//${location.host}${c(id)}/logs/stream?follow=true&tail=${tail}`;
+}
+
+/** Where the browser goes to sign in with an OpenID Connect provider, coming back to `returnTo`. */
+export function oidcLoginUrl(name: string, returnTo: string): string {
+  return `/api/v1/auth/oidc/${encodeURIComponent(name)}/redirect?${new URLSearchParams({ returnTo })}`;
 }

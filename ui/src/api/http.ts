@@ -13,7 +13,7 @@ export class ApiError extends Error {
 }
 
 const STATUS_TEXT: Record<number, string> = {
-  401: 'You are not signed in (the daemon asked for credentials).',
+  401: 'You are not signed in.',
   403: 'This action is disabled on the daemon.',
   404: 'Not found.',
   409: 'Conflict with the current state.',
@@ -33,8 +33,16 @@ export interface RequestOptions {
   signal?: AbortSignal;
 }
 
+/** Called on every 401, so the app can show its login page (set by the auth store). */
+let unauthorizedListener: (() => void) | undefined;
+export function onUnauthorized(listener: () => void): void {
+  unauthorizedListener = listener;
+}
+
 export async function request<T>(path: string, options: RequestOptions = {}): Promise<T> {
-  const headers: Record<string, string> = { Accept: 'application/json', ...options.headers };
+  // X-DD-Client: the daemon then answers 401 without a Basic challenge, so the browser shows no
+  // password prompt of its own and the login page can ask instead.
+  const headers: Record<string, string> = { Accept: 'application/json', 'X-DD-Client': 'ui', ...options.headers };
   if (options.body !== undefined) headers['Content-Type'] = 'application/json';
   let response: Response;
   try {
@@ -52,6 +60,7 @@ export async function request<T>(path: string, options: RequestOptions = {}): Pr
   if (response.status === 204) return undefined as T;
   const text = await response.text();
   const body = parseJson(text);
+  if (response.status === 401) unauthorizedListener?.();
   if (!response.ok) throw toApiError(response.status, body, text);
   // A 200 that is not JSON is not the daemon (e.g. a proxy's login page): say so, never hand on undefined.
   if (body === undefined && text) throw new ApiError(response.status, 'NOT_JSON', 'The answer did not come from the dockdeck API (a proxy in between?).');

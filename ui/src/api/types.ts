@@ -194,3 +194,17 @@ export interface ComposeExportOptions {
   include_volumes?: boolean;
   include_networks?: boolean;
 }
+
+export interface AuthStrategy {
+  type: 'basic' | 'oidc';
+  name: string;
+  autoRedirect?: boolean;
+}
+
+export interface AuthUser {
+  type: 'basic' | 'oidc' | 'none';
+  strategy?: string;
+  user: string;
+  displayName?: string;
+  email?: string;
+}
