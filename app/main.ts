@@ -8,6 +8,7 @@ import { closeGracefully, listen, readPackageVersion } from './api/server.ts';
 import { EngineConnection } from './engine/engine-connection.ts';
 import { EventBus } from './events/bus.ts';
 import { RegistryHub } from './registries/registry-hub.ts';
+import { createReleaseNotes } from './releases/create-release-notes.ts';
 import { recordRegistryRequest, recordTriggerDelivery } from './metrics/registry.ts';
 import { createWatchService } from './scheduler/create-watch-service.ts';
 import { PolicyRefresher } from './watchers/policy-refresh.ts';
@@ -76,6 +77,8 @@ async function main(): Promise<void> {
   const recovered = await updates.recover();
   if (recovered > 0) logger.warn({ operations: recovered }, 'recovered interrupted update operations');
   updates.startExpirySweep();
+  // Rollbacks that still failed (a service may be down) are retried now and then on a backoff.
+  void updates.startRollbackRecovery();
   let triggers: TriggerService;
   try {
     triggers = new TriggerService({ groups: config.triggers, store, bus, logger, services: { updates }, queue: { onAttempt: recordTriggerDelivery }, ...(config.server.publicUrl ? { publicUrl: config.server.publicUrl } : {}) });
@@ -91,7 +94,8 @@ async function main(): Promise<void> {
   const ownContainerId = readOwnContainerId();
   if (ownContainerId) logger.info({ container: ownContainerId.slice(0, 12) }, 'running in a container: bulk stop and restart leave it alone');
   const lifecycle = createLifecycle({ updates, watch, containers: () => store.data.containers, bus, logger, ...(ownContainerId ? { ownContainerId } : {}) });
-  const { app } = createApp({ version, startedAt: new Date(), config, store, bus, logger, engines, live, watch, registries: checker, updates, triggers, lifecycle });
+  const releaseNotes = createReleaseNotes(config.releaseNotes, logger);
+  const { app } = createApp({ version, startedAt: new Date(), config, store, bus, logger, engines, live, watch, registries: checker, updates, triggers, lifecycle, releaseNotes });
   let http: Server;
   try {
     http = await listen(app, config.server);
@@ -139,6 +143,7 @@ async function main(): Promise<void> {
     // No new watch runs or engine events once shutting down; then the store flush below is final.
     await step('stopping watchers', () => watch.stop());
     updates.stopExpirySweep();
+    updates.stopRollbackRecovery();
     policies.stop();
     await step('closing the HTTP server', () => closeGracefully(http, 5_000));
     // Let running updates reach their end (docker stop gives 10 s by default); the rest is recovered at start.

@@ -7,7 +7,7 @@ import type { OperationRepository } from './operation-repository.ts';
 import { publicOperation, type OperationPhase, type UpdateOperation } from './operation.ts';
 import { rollbackLabels, type UpdateSettings } from './settings.ts';
 import { parseImageReference } from '../core/image-ref.ts';
-import type { UpdateEngine } from './update-engine.ts';
+import { engineStatus, type UpdateEngine } from './update-engine.ts';
 
 export const CANCELLED = 'Cancelled by operator';
 
@@ -166,6 +166,7 @@ export class UpdateExecutor {
       } catch (error) {
         lastError = error;
         this.#deps.logger.warn({ operation: operation.id, attempt: attempt + 1, err: error }, 'rollback attempt failed');
+        if (error instanceof OldContainerGoneError) break;
       }
     }
     const message = `Rollback failed: ${errorMessage(lastError)} (after: ${reason})`;
@@ -193,17 +194,35 @@ export class UpdateExecutor {
   }
 }
 
+/** The container the update replaced no longer exists: no retry can bring it back (a backup can). */
+export class OldContainerGoneError extends Error {}
+
 /**
- * Brings the old container back under its own name, whatever state the update left: the new
- * container (found by id or by the original name) is removed, the old one renamed back and
- * started when it was running before. Used by rollback and by crash recovery.
+ * Brings the old container back under its own name, whatever state the update left: our
+ * replacement is removed, the old container renamed back and started when it was running before.
+ * Idempotent, so a rollback can be retried. Used by rollback, crash recovery and rollback retries.
  */
 export async function restoreOldContainer(engine: UpdateEngine, operation: UpdateOperation): Promise<void> {
   const old = await engine.inspectContainer(operation.containerId);
-  if (!old) throw new Error('The old container is gone');
-  const byName = await engine.inspectContainer(operation.containerName);
-  if (byName && byName.Id !== old.Id) await engine.remove(byName.Id);
+  if (!old) throw new OldContainerGoneError('The old container is gone');
   if (operation.newContainerId && operation.newContainerId !== old.Id) await engine.remove(operation.newContainerId);
-  if (old.Name.replace(/^\//, '') !== operation.containerName) await engine.rename(old.Id, operation.containerName);
+  const byName = await engine.inspectContainer(operation.containerName);
+  // Another container under the name is someone else's (created by hand meanwhile): it is never
+  // removed. The rename below then fails and the rollback waits to be retried.
+  if (byName && byName.Id !== old.Id && isOwnReplacement(byName, operation)) await engine.remove(byName.Id);
+  if (old.Name.replace(/^\//, '') !== operation.containerName) {
+    try {
+      await engine.rename(old.Id, operation.containerName);
+    } catch (error) {
+      if (engineStatus(error) !== 409) throw error;
+      throw new Error(`Cannot rename the old container back to ${operation.containerName}, another container has the name: ${errorMessage(error)}`, { cause: error });
+    }
+  }
   if (operation.wasRunning !== false) await engine.start(old.Id);
+}
+
+/** The replacement this operation created: the recorded id, or (a crash came before it was recorded) the target image. */
+function isOwnReplacement(candidate: ContainerInspect, operation: UpdateOperation): boolean {
+  if (operation.newContainerId) return candidate.Id === operation.newContainerId;
+  return candidate.Config.Image === operation.targetImage;
 }

@@ -100,6 +100,13 @@ export class OperationRepository {
     });
   }
 
+  /** Changes fields without a new phase (e.g. the retry schedule), persists, then tells listeners. */
+  async annotate(operation: UpdateOperation, fields: Partial<UpdateOperation>): Promise<void> {
+    this.#store.update(() => Object.assign(operation, fields, { updatedAt: this.#now().toISOString() }));
+    await this.#store.flush();
+    this.#bus.emit('update-operation-changed', { operation: publicOperation(operation) });
+  }
+
   async setFields(operation: UpdateOperation, fields: Partial<UpdateOperation>): Promise<void> {
     this.#store.update(() => Object.assign(operation, fields));
     await this.#store.flush();

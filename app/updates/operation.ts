@@ -28,6 +28,24 @@ export interface HistoryEntry {
   readonly message?: string;
 }
 
+/**
+ * Retries of a rollback that ended `rollback-failed` (the service may be down: the old container
+ * renamed, maybe stopped). Automatic ones follow a bounded backoff; by hand one can always retry.
+ */
+export interface RollbackRecovery {
+  /** Retries made so far: automatic, at start and by hand. */
+  readonly attempts: number;
+  /** The automatic ones (at start included); they step through the backoff schedule. */
+  readonly automaticAttempts: number;
+  /** When the next automatic retry is due; absent when none is planned. */
+  readonly nextAttemptAt?: string;
+  /** When dockdeck stopped retrying by itself, and why. */
+  readonly gaveUpAt?: string;
+  readonly gaveUpReason?: 'retries-exhausted' | 'old-container-gone';
+  /** When a retry brought the old container back. */
+  readonly recoveredAt?: string;
+}
+
 export interface UpdateOperation {
   readonly id: string;
   readonly kind: 'update' | 'rollback';
@@ -56,6 +74,7 @@ export interface UpdateOperation {
   cancelRequested?: boolean;
   rollbackReason?: string;
   lastError?: string;
+  rollbackRecovery?: RollbackRecovery;
   history: HistoryEntry[];
 }
 

@@ -17,6 +17,11 @@ export interface UpdateSettings {
   readonly stopTimeoutSeconds: number;
   /** Waits before retrying a rollback that failed (e.g. a brief engine error); one retry per entry. */
   readonly rollbackRetryDelaysMs: readonly number[];
+  /**
+   * When a rollback still failed after those retries: waits before each automatic retry while
+   * running (the first one counted from the failure), then dockdeck gives up and says so.
+   */
+  readonly rollbackRecoveryDelaysMs: readonly number[];
   /** An operation that is active in the store but run by nobody is marked expired after this long. */
   readonly operationTtlMs: number;
   readonly triggerName: string;
@@ -32,9 +37,15 @@ export const DEFAULT_UPDATE_SETTINGS: UpdateSettings = {
   phaseDelayMs: 0,
   stopTimeoutSeconds: 10,
   rollbackRetryDelaysMs: [1000, 3000, 10_000],
+  rollbackRecoveryDelaysMs: rollbackRecoveryDelays(60),
   operationTtlMs: 30 * 60_000,
   triggerName: 'docker.local',
 };
+
+/** The backoff of automatic rollback retries: 1×, 5× and 15× the first delay (1, 5 and 15 minutes by default). */
+export function rollbackRecoveryDelays(firstDelaySeconds: number): readonly number[] {
+  return [1, 5, 15].map((factor) => factor * firstDelaySeconds * 1000);
+}
 
 const MAX_WINDOW_SECONDS = 3600;
 

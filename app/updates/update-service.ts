@@ -1,3 +1,4 @@
+import { systemClock, type Clock } from '../clock/clock.ts';
 import { containerIdentity, type Container } from '../core/container.ts';
 import { conflict, notFound } from '../core/errors.ts';
 import type { EventBus } from '../events/bus.ts';
@@ -8,6 +9,8 @@ import { CANCELLED, UpdateExecutor } from './executor.ts';
 import { OperationRepository } from './operation-repository.ts';
 import { isTerminal, type UpdateOperation } from './operation.ts';
 import { recoverInterrupted } from './recovery.ts';
+import { RollbackRecovery } from './rollback-recovery.ts';
+import { isStrandedRollback, retryRollback, type RetryTrigger } from './rollback-retry.ts';
 import type { UpdateSettings } from './settings.ts';
 import type { UpdateEngine } from './update-engine.ts';
 
@@ -17,6 +20,8 @@ export interface UpdateServiceOptions {
   readonly logger: Logger;
   readonly settings: UpdateSettings;
   readonly engineFor: (watcher: string) => UpdateEngine;
+  /** Time for retry schedules (a fake one in unit tests). */
+  readonly clock?: Clock;
 }
 
 export interface UpdateTarget {
@@ -39,15 +44,26 @@ export class UpdateService {
   readonly #running = new Map<string, Promise<void>>();
   readonly #engineFor: (watcher: string) => UpdateEngine;
   readonly #bus: EventBus;
+  readonly #clock: Clock;
+  readonly #rollbackRecovery: RollbackRecovery;
   #sweepTimer: NodeJS.Timeout | undefined;
 
   constructor(options: UpdateServiceOptions) {
-    this.repository = new OperationRepository(options.store, options.bus);
+    this.#clock = options.clock ?? systemClock;
+    this.repository = new OperationRepository(options.store, options.bus, () => new Date(this.#clock.now()));
     this.settings = options.settings;
     this.#logger = options.logger;
     this.#bus = options.bus;
     this.#engineFor = options.engineFor;
     this.#executor = new UpdateExecutor({ ...options, repository: this.repository });
+    this.#rollbackRecovery = new RollbackRecovery({
+      repository: this.repository,
+      bus: options.bus,
+      logger: options.logger,
+      delaysMs: options.settings.rollbackRecoveryDelaysMs,
+      retry: (operation, trigger) => this.retryRollback(operation.id, trigger),
+      clock: this.#clock,
+    });
   }
 
   engineFor(watcher: string): UpdateEngine {
@@ -97,6 +113,71 @@ export class UpdateService {
   stopExpirySweep(): void {
     clearInterval(this.#sweepTimer);
     this.#sweepTimer = undefined;
+  }
+
+  /**
+   * Retries failed rollbacks: once now (call after recover()), then on the backoff schedule.
+   * Resolves when the retries at start are done.
+   */
+  startRollbackRecovery(): Promise<void> {
+    return this.#rollbackRecovery.start();
+  }
+
+  stopRollbackRecovery(): void {
+    this.#rollbackRecovery.stop();
+  }
+
+  /** The background retry work started so far (tests). */
+  rollbackRecoverySettled(): Promise<void> {
+    return this.#rollbackRecovery.settled();
+  }
+
+  /**
+   * The failed rollback this container is stranded by, if any: the container as the store knows
+   * it may be the old one (by id, or under its temporary name), the broken new one, or any
+   * container now under the original name.
+   */
+  strandedRollbackFor(container: Container): UpdateOperation | undefined {
+    const all = this.repository.all();
+    const identity = containerIdentity(container);
+    return all
+      .filter((operation) => isStrandedRollback(operation, all))
+      .filter(
+        (operation) =>
+          operation.containerId === container.id ||
+          operation.newContainerId === container.id ||
+          operation.identity === identity ||
+          (operation.watcher === container.watcher && operation.temporaryName === container.name),
+      )
+      .sort((a, b) => b.createdAt.localeCompare(a.createdAt))[0];
+  }
+
+  /**
+   * One more try at a failed rollback (by the schedule, at start or by hand). 409 when it is not a
+   * failed rollback any more, or another operation holds the container right now.
+   */
+  async retryRollback(id: string, trigger: RetryTrigger): Promise<UpdateOperation> {
+    const operation = this.repository.get(id);
+    if (!operation) throw notFound('Operation', id);
+    if (this.#running.has(id)) throw conflict('UPDATE_IN_PROGRESS', 'This rollback is being retried right now', { operationId: id });
+    if (!isStrandedRollback(operation, this.repository.all())) {
+      throw conflict('ROLLBACK_NOT_RETRYABLE', `Only a failed rollback can be retried; this operation is ${operation.status} (${operation.phase})`, { operationId: id });
+    }
+    const other = this.repository.active().find((entry) => entry.identity === operation.identity && entry.id !== id);
+    if (other) throw conflict('UPDATE_IN_PROGRESS', `An operation is already ${other.status} for this container`, { operationId: other.id });
+    const run = retryRollback(
+      {
+        repository: this.repository,
+        logger: this.#logger,
+        engineFor: this.#engineFor,
+        delaysMs: this.settings.rollbackRecoveryDelaysMs,
+        now: () => this.#clock.now(),
+      },
+      operation,
+      trigger,
+    ).finally(() => this.#running.delete(id));
+    this.#running.set(id, run.then(() => undefined, () => undefined));
+    return run;
   }
 
   activeFor(container: Container): UpdateOperation | undefined {

@@ -59,22 +59,30 @@ export function registerBackupRoutes(api: RouteRegistry, context: AppContext): v
     method: 'post',
     path: '/api/v1/containers/:id/rollback',
     tag: 'backups',
-    summary: 'Roll the container back to a backed-up image (the most recent backup by default)',
+    summary: 'Roll the container back to a backed-up image (the most recent backup by default), or retry a rollback that failed',
     params: idParams,
     body: z.object({ backupId: z.string().max(128).optional() }).strict(),
     confirmAction: 'container-rollback',
     responses: {
-      200: { description: 'Rolled back; the operation is returned' },
+      200: { description: 'Rolled back (or the failed rollback completed on retry); the operation is returned' },
       403: { description: 'Container actions are disabled', schema: errorSchema },
       404: { description: 'Unknown container or backup', schema: errorSchema },
       409: { description: 'An operation is already running for this container', schema: errorSchema },
       428: { description: 'Confirmation header missing', schema: errorSchema },
-      500: { description: 'The rollback did not complete (the container runs its previous image)', schema: errorSchema },
+      500: { description: 'The rollback did not complete (after an update: the container runs its previous image; a retried rollback: see the operation\'s lastError)', schema: errorSchema },
     },
     handler: async ({ params, body }) => {
       requireActions(context);
       const service = requireUpdates(context);
       const container = requireContainer(context, params.id);
+      const stranded = body.backupId === undefined ? service.strandedRollbackFor(container) : undefined;
+      if (stranded) {
+        const operation = await service.retryRollback(stranded.id, 'manual');
+        if (operation.status !== 'rolled-back') {
+          throw new AppError(500, 'ROLLBACK_FAILED', operation.lastError ?? 'The rollback retry failed', { operationId: operation.id });
+        }
+        return { message: 'Rollback completed on retry', operationId: operation.id, operation: publicOperation(operation) };
+      }
       const backup = service.latestBackup(containerIdentity(container), body.backupId);
       const engine = service.engineFor(container.watcher);
       const targetImage = await rollbackImage(engine, backup);

@@ -1,7 +1,7 @@
 import type { RawGroup } from '../../config/groups.ts';
 import { parseGroup } from '../../config/groups.ts';
 import { booleanSetting, integerSetting, type SettingTable } from '../../config/setting.ts';
-import { DEFAULT_UPDATE_SETTINGS, type UpdateSettings } from '../../updates/settings.ts';
+import { DEFAULT_UPDATE_SETTINGS, rollbackRecoveryDelays, type UpdateSettings } from '../../updates/settings.ts';
 
 /** The docker trigger's own keys: DD_TRIGGER_DOCKER_{NAME}_{KEY} (AUTO and THRESHOLD are common keys). */
 export const dockerTriggerSettings = {
@@ -13,6 +13,12 @@ export const dockerTriggerSettings = {
   concurrency: integerSetting('Updates running at the same time (the rest wait queued).', 1, 20, DEFAULT_UPDATE_SETTINGS.concurrency),
   stoptimeout: integerSetting('Seconds given to the old container to stop.', 1, 300, 10),
   operationttl: integerSetting('Seconds after which an operation left active with no progress (e.g. its recovery could not reach the engine) is marked expired.', 60, 86400, 1800),
+  rollbackretrydelay: integerSetting(
+    'Seconds before the first automatic retry of a rollback that failed (the service may be down); the next come 5× and 15× as long after the previous one, then dockdeck gives up and logs an error. Retried at every start too.',
+    1,
+    3600,
+    60,
+  ),
   phasedelayms: integerSetting('Pause after each update phase, in milliseconds (0; for tests and demos).', 0, 60_000, 0),
 } satisfies SettingTable;
 
@@ -37,6 +43,7 @@ export function updateSettingsFromTriggers(groups: readonly RawGroup[]): UpdateS
     phaseDelayMs: (v.phasedelayms as number | undefined) ?? 0,
     stopTimeoutSeconds: (v.stoptimeout as number | undefined) ?? 10,
     rollbackRetryDelaysMs: DEFAULT_UPDATE_SETTINGS.rollbackRetryDelaysMs,
+    rollbackRecoveryDelaysMs: rollbackRecoveryDelays((v.rollbackretrydelay as number | undefined) ?? 60),
     operationTtlMs: ((v.operationttl as number | undefined) ?? 1800) * 1000,
     triggerName: group.name,
     dryRun: (v.dryrun as boolean | undefined) ?? false,
