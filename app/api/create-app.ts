@@ -32,7 +32,8 @@ export function createApp(appContext: AppContext): { app: Express; registry: Rou
       autoLogging: { ignore: (req) => req.url === '/health' || (req.url ?? '').includes('/stream') || (req.url ?? '').includes('/events') },
       customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'debug'),
       serializers: {
-        req: (req: { method: string; url: string }) => ({ method: req.method, url: req.url }),
+        // An OIDC callback's query holds the authorization code and state: never in a log line.
+        req: (req: { method: string; url: string }) => ({ method: req.method, url: /\/auth\/oidc\//i.test(req.url) ? req.url.replace(/\?.*$/, '?…') : req.url }),
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
       },
     }),

@@ -164,6 +164,11 @@ describe('OpenID Connect login', () => {
     const replay = await fetch(callback);
     expect(replay.status).toBe(401);
     expect(await replay.json()).toMatchObject({ code: 'OIDC_STATE_INVALID' });
+    // The refused callback is logged (a warning), but never with its authorization code.
+    const code = new URL(callback).searchParams.get('code')!;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(daemon.output()).toContain('/api/v1/auth/oidc/test/cb?…');
+    expect(daemon.output()).not.toContain(code);
     expect((await fetch(`${daemon.url}/api/v1/auth/oidc/nope/redirect`)).status).toBe(404);
   });
 
