@@ -5,6 +5,7 @@ import type { EventBus } from '../events/bus.ts';
 import type { LifecycleServices } from '../lifecycle/create-lifecycle.ts';
 import type { Logger } from '../log.ts';
 import type { RegistryDescription } from '../registries/registry-descriptions.ts';
+import type { ReleaseNotesService } from '../releases/release-notes-service.ts';
 import type { WatchService } from '../scheduler/watch-service.ts';
 import type { Store } from '../store/store.ts';
 import type { TriggerService } from '../triggers/trigger-service.ts';
@@ -33,6 +34,8 @@ export interface AppContext {
   readonly updates?: UpdateService;
   /** Start, stop, restart of one container and in bulk (absent: those routes answer 503). */
   readonly lifecycle?: LifecycleServices;
+  /** Release notes of available updates from GitHub (absent: that route answers 503). */
+  readonly releaseNotes?: ReleaseNotesService;
   /** Sign-in (sessions, Basic, OIDC); createApp builds it from the configuration when absent. */
   readonly auth?: AuthServices;
 }

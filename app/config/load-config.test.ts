@@ -26,6 +26,17 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ DD_SERVER_PORT__FILE: join(folder, 'missing') })).toThrow(/DD_SERVER_PORT__FILE: cannot read file .*ENOENT/);
   });
 
+  it('reads the release notes settings: GitHub by default, a token from a file', () => {
+    expect(loadConfig({}).releaseNotes).toEqual({ github: { apiUrl: 'https://api.github.com' } });
+    const folder = mkdtempSync(join(tmpdir(), 'dd-config-'));
+    writeFileSync(join(folder, 'token'), 'ghp_fromfile\n');
+    const config = loadConfig({ DD_RELEASENOTES_GITHUB_URL: 'http://127.0.0.1:9999/api/v3/', DD_RELEASENOTES_GITHUB_TOKEN__FILE: join(folder, 'token') });
+    expect(config.releaseNotes).toEqual({ github: { apiUrl: 'http://127.0.0.1:9999/api/v3', token: 'ghp_fromfile' } });
+    expect(() => loadConfig({ DD_RELEASENOTES_GITHUB_URL: 'ftp://example' })).toThrow('DD_RELEASENOTES_GITHUB_URL');
+    expect(() => loadConfig({ DD_RELEASENOTES_GITHUB_URL: 'https://user:pass@api.github.com' })).toThrow('DD_RELEASENOTES_GITHUB_URL');
+    expect(() => loadConfig({ DD_RELEASENOTES_GITHUB_TOKEN: '' })).not.toThrow();
+  });
+
   it('warns about unknown DD_ variables with a suggestion', () => {
     const config = loadConfig({ DD_SERVER_PROT: '3000', DD_WATCHER_LOCAL_CRONN: '* * * * *' });
     expect(config.warnings).toContain('Unknown variable DD_SERVER_PROT is ignored (did you mean DD_SERVER_PORT?)');

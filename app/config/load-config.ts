@@ -66,6 +66,8 @@ export interface Config {
   readonly stats: { readonly intervalSeconds: number };
   readonly sse: { readonly heartbeatSeconds: number; readonly maxClients: number; readonly maxClientsPerIp: number; readonly replaySize: number };
   readonly watch: { readonly concurrency: number };
+  /** Where release notes are looked up; the token is a secret (never logged or returned). */
+  readonly releaseNotes: { readonly github: { readonly apiUrl: string; readonly token?: string } };
   readonly watchers: readonly WatcherConfig[];
   readonly registries: readonly RegistryConfig[];
   /** Raw trigger groups; each trigger provider validates its own keys. */
@@ -184,6 +186,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       replaySize: g.DD_SSE_REPLAY_SIZE as number,
     },
     watch: { concurrency: g.DD_WATCH_CONCURRENCY as number },
+    releaseNotes: {
+      github: {
+        apiUrl: g.DD_RELEASENOTES_GITHUB_URL as string,
+        ...(g.DD_RELEASENOTES_GITHUB_TOKEN ? { token: g.DD_RELEASENOTES_GITHUB_TOKEN as string } : {}),
+      },
+    },
     watchers,
     registries,
     triggers: collectGroups(raw, 'TRIGGER', true),

@@ -30,6 +30,11 @@ export const globalSettings = {
   DD_SSE_MAX_CLIENTS_PER_IP: integerSetting('Open event streams allowed per client address.', 1, 100000, 50),
   DD_SSE_REPLAY_SIZE: integerSetting('Events kept for clients that reconnect with Last-Event-ID.', 1, 100000, 1000),
   DD_WATCH_CONCURRENCY: integerSetting('Registry checks run at once within a watch cycle.', 1, 64, 8),
+  DD_RELEASENOTES_GITHUB_URL: urlSetting('GitHub REST API base URL for release notes (GitHub Enterprise: https://HOST/api/v3).', 'https://api.github.com'),
+  DD_RELEASENOTES_GITHUB_TOKEN: stringSetting(
+    'GitHub token for release notes, sent as Bearer (raises the rate limit from 60 to 5000 requests an hour; public repositories need no scope).',
+    { secret: true },
+  ),
 } satisfies SettingTable;
 
 export type GlobalSettingName = keyof typeof globalSettings;

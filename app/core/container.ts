@@ -27,6 +27,11 @@ export interface ImageInfo {
   readonly os: string;
   readonly variant?: string;
   readonly created?: string;
+  /**
+   * Where the image's source code lives: its `org.opencontainers.image.source` label (untrusted,
+   * bounded; read by the release notes lookup, which validates it before any use).
+   */
+  readonly source?: string;
 }
 
 /** What the registry offers: the newest candidate tag (and digest). */

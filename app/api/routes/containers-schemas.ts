@@ -36,6 +36,7 @@ export const containerSchema = z.object({
     os: z.string(),
     variant: z.string().optional(),
     created: z.string().optional(),
+    source: z.string().optional().describe("The image's org.opencontainers.image.source label (where release notes are looked up)"),
   }),
   result: z.object({ tag: z.string(), digest: z.string().optional(), created: z.string().optional(), link: z.string().optional() }).optional(),
   updateKind: updateKindSchema.nullable(),

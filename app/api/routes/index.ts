@@ -16,6 +16,7 @@ import { registerLifecycleRoutes } from './lifecycle.ts';
 import { registerBulkLifecycleRoutes } from './bulk-lifecycle.ts';
 import { registerUpdatePolicyRoutes } from './update-policy.ts';
 import { registerUpdateRoutes } from './updates.ts';
+import { registerReleaseNotesRoutes } from './release-notes.ts';
 
 /** Every route module, in mount order. Adding a resource means adding one line here. */
 export const routeModules: ReadonlyArray<(registry: RouteRegistry, context: AppContext) => void> = [
@@ -36,6 +37,7 @@ export const routeModules: ReadonlyArray<(registry: RouteRegistry, context: AppC
   registerBulkLifecycleRoutes,
   // Compose export: static /containers/batch/export before its own /:id/export.
   registerExportRoutes,
+  registerReleaseNotesRoutes,
   // Keep containers last among /api/v1/containers/* modules: its /:id would shadow their static paths.
   registerTriggerRoutes,
   registerContainerRoutes,

@@ -28,6 +28,7 @@ export interface EngineImageInspect {
   readonly Architecture?: string;
   readonly Variant?: string;
   readonly Created?: string;
+  readonly Config?: { readonly Labels?: Readonly<Record<string, string>> | null } | null;
 }
 
 /** What the watcher needs from an engine; the dockerode adapter below, fakes in unit tests. */

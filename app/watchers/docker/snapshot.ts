@@ -35,7 +35,7 @@ export function buildSnapshot(inspect: EngineContainerInspect, image: EngineImag
   const { labels, error: labelError } = parseWatchLabels(rawLabels);
   const name = truncate((inspect.Name ?? inspect.Id).replace(/^\//, ''), 256);
   const reference = inspect.Config?.Image ?? '';
-  const { imageInfo, problem: referenceProblem } = describeImage(reference, inspect.Image ?? image?.Id ?? '', image, options);
+  const { imageInfo, problem: referenceProblem } = describeImage(reference, inspect.Image ?? image?.Id ?? '', image, rawLabels, options);
   const tag = imageInfo.tag.value;
   const semver = imageInfo.tag.semver;
   const composeProject = rawLabels[COMPOSE_PROJECT_LABEL];
@@ -84,13 +84,16 @@ function describeImage(
   reference: string,
   imageId: string,
   image: EngineImageInspect | null,
+  containerLabels: Readonly<Record<string, string>>,
   options: SnapshotOptions,
 ): { imageInfo: ImageInfo; problem?: SnapshotProblem } {
+  const source = imageSource(image, containerLabels);
   const platform = {
     architecture: truncate(image?.Architecture ?? '', 32),
     os: truncate(image?.Os ?? '', 32),
     ...(image?.Variant ? { variant: truncate(image.Variant, 32) } : {}),
     ...(image?.Created ? { created: image.Created } : {}),
+    ...(source ? { source } : {}),
   };
   const unusable = (problem: SnapshotProblem): { imageInfo: ImageInfo; problem: SnapshotProblem } => ({
     imageInfo: {
@@ -134,6 +137,25 @@ function describeImage(
       ...platform,
     },
   };
+}
+
+export const OCI_SOURCE_LABEL = 'org.opencontainers.image.source';
+const MAX_SOURCE_LENGTH = 512;
+
+/**
+ * The image's own source label first: the container's copy of the image labels is frozen at
+ * creation, and an update that keeps the container's configuration keeps the old value too.
+ * An over-long value is dropped rather than cut (a cut URL would name another repository).
+ */
+function imageSource(image: EngineImageInspect | null, containerLabels: Readonly<Record<string, string>>): string | undefined {
+  const imageLabels = image?.Config?.Labels ?? {};
+  for (const labels of [imageLabels, containerLabels]) {
+    const value = Object.hasOwn(labels, OCI_SOURCE_LABEL) ? labels[OCI_SOURCE_LABEL] : undefined;
+    if (typeof value !== 'string') continue;
+    const trimmed = value.trim();
+    if (trimmed !== '' && trimmed.length <= MAX_SOURCE_LENGTH) return trimmed;
+  }
+  return undefined;
 }
 
 /** The digests (sha256:…) the local image has in the container's own repository. */
