@@ -2,14 +2,21 @@ import pino, { type Logger } from 'pino';
 
 export type { Logger };
 
-/** Keys whose values never reach a log line. */
-const REDACTED_PATHS = [
-  'password', '*.password', 'token', '*.token', 'secret', '*.secret', 'hash', '*.hash',
-  'req.headers.authorization', 'req.headers.cookie', 'headers.authorization',
+/**
+ * Keys whose values never reach a log line. The Authorization header carries Basic credentials
+ * and the agent secret (`Bearer …`): it is redacted wherever a headers object is logged, up to
+ * three levels deep (`req.headers`, `err.request.headers`, …), and so are secrets of nested config.
+ */
+export const REDACTED_PATHS = [
+  'password', '*.password', 'token', '*.token', 'secret', '*.secret', '*.*.secret', 'hash', '*.hash',
+  'authorization', '*.authorization', 'headers.authorization', '*.headers.authorization', '*.*.headers.authorization',
+  'cookie', 'headers.cookie', '*.headers.cookie', '*.*.headers.cookie',
 ];
 
-export function createLogger(options: { level: string; format: 'text' | 'json' }): Logger {
+/** `destination` is for tests; text and json formats otherwise go to stdout. */
+export function createLogger(options: { level: string; format: 'text' | 'json' }, destination?: pino.DestinationStream): Logger {
   const base = { level: options.level, redact: { paths: REDACTED_PATHS, censor: '***' }, base: { app: 'dockdeck' } };
+  if (destination) return pino(base, destination);
   if (options.format === 'json') return pino(base);
   return pino(base, textDestination());
 }

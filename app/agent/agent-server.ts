@@ -5,6 +5,7 @@ import { Transform, pipeline } from 'node:stream';
 import type { Logger } from '../log.ts';
 import { matchAllowed } from './allow-list.ts';
 import { isAuthorized } from './secret.ts';
+import { clientAddress, SecretFailures, type SecretFailureLimit } from './secret-failures.ts';
 
 export type AgentEngineTarget = { readonly socket: string } | { readonly host: string; readonly port: number };
 
@@ -16,6 +17,8 @@ export interface AgentServerOptions {
   readonly tls?: { readonly cert: Buffer | string; readonly key: Buffer | string; readonly ca?: Buffer | string };
   /** Largest request body relayed (container create is the largest dockdeck sends). */
   readonly maxBodyBytes?: number;
+  /** Wrong secrets one address may present before it is answered 429 (default 10 a minute). */
+  readonly secretFailureLimit?: SecretFailureLimit;
 }
 
 const DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024;
@@ -29,17 +32,24 @@ const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-authenticate', 'p
  * (attach, exec, hijacked streams) are refused.
  */
 export function createAgentServer(options: AgentServerOptions): Server {
-  const handler = (req: IncomingMessage, res: ServerResponse) => handleRequest(options, req, res);
+  const gate = new SecretGate(options);
+  const handler = (req: IncomingMessage, res: ServerResponse) => handleRequest(options, gate, req, res);
   const server = options.tls
     ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key, ...(options.tls.ca ? { ca: options.tls.ca, requestCert: true, rejectUnauthorized: true } : {}) }, handler)
     : createHttpServer(handler);
   server.maxConnections = 512;
   const refuseRaw = (req: IncomingMessage, socket: Duplex) => {
-    const authorized = isAuthorized(req.headers.authorization, options.secret);
+    const verdict = gate.check(req);
+    if (verdict.status === 429) {
+      const text = JSON.stringify(rateLimitedBody(verdict.retryAfterSeconds));
+      socket.end(`HTTP/1.1 429 Too Many Requests\r\nContent-Type: application/json\r\nRetry-After: ${verdict.retryAfterSeconds}\r\nContent-Length: ${Buffer.byteLength(text)}\r\nConnection: close\r\n\r\n${text}`);
+      return;
+    }
+    const authorized = verdict.status === 200;
     const [status, body] = authorized
       ? [403, { error: 'Upgraded (hijacked) connections are not relayed by the agent', code: 'AGENT_UPGRADE_REFUSED' }]
       : [401, unauthorizedBody];
-    options.logger.warn({ method: req.method, path: pathOf(req.url), remote: req.socket.remoteAddress }, authorized ? 'agent refused an upgrade request' : 'agent refused a request without the right secret');
+    if (authorized) options.logger.warn({ method: req.method, path: pathOf(req.url), remote: req.socket.remoteAddress }, 'agent refused an upgrade request');
     const text = JSON.stringify(body);
     socket.end(`HTTP/1.1 ${status} ${status === 401 ? 'Unauthorized' : 'Forbidden'}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(text)}\r\nConnection: close\r\n\r\n${text}`);
   };
@@ -50,7 +60,40 @@ export function createAgentServer(options: AgentServerOptions): Server {
 
 const unauthorizedBody = { error: 'Missing or wrong agent secret', code: 'AGENT_UNAUTHORIZED' };
 
-function handleRequest(options: AgentServerOptions, req: IncomingMessage, res: ServerResponse): void {
+function rateLimitedBody(retryAfterSeconds: number): Record<string, unknown> {
+  return { error: `Too many wrong secrets from this address; retry in ${retryAfterSeconds} s`, code: 'AGENT_RATE_LIMITED', retryAfterSeconds };
+}
+
+type Verdict = { readonly status: 200 } | { readonly status: 401 } | { readonly status: 429; readonly retryAfterSeconds: number };
+
+/** The secret check with its per-address limit of failures; logs refusals (never the header). */
+class SecretGate {
+  readonly #options: AgentServerOptions;
+  readonly #failures: SecretFailures;
+
+  constructor(options: AgentServerOptions) {
+    this.#options = options;
+    this.#failures = new SecretFailures(options.secretFailureLimit);
+  }
+
+  check(req: IncomingMessage): Verdict {
+    const address = clientAddress(req.socket.remoteAddress);
+    // Over the limit, the secret is not even compared: a blocked client learns nothing from its guesses.
+    const wait = this.#failures.retryAfterSeconds(address);
+    if (wait > 0) {
+      this.#options.logger.debug({ method: req.method, path: pathOf(req.url), remote: address, retryAfterSeconds: wait }, 'agent refused a client over its limit of wrong secrets');
+      return { status: 429, retryAfterSeconds: wait };
+    }
+    if (isAuthorized(req.headers.authorization, this.#options.secret)) return { status: 200 };
+    const exhausted = this.#failures.recordFailure(address);
+    const fields = { method: req.method, path: pathOf(req.url), remote: address };
+    this.#options.logger.warn(fields, 'agent refused a request without the right secret');
+    if (exhausted) this.#options.logger.warn({ remote: address, retryAfterSeconds: this.#failures.retryAfterSeconds(address) }, 'agent answers 429 to this address for a while: too many wrong secrets');
+    return { status: 401 };
+  }
+}
+
+function handleRequest(options: AgentServerOptions, gate: SecretGate, req: IncomingMessage, res: ServerResponse): void {
   const method = req.method ?? '';
   const target = req.url ?? '';
   const log = options.logger;
@@ -58,8 +101,13 @@ function handleRequest(options: AgentServerOptions, req: IncomingMessage, res: S
     sendJson(res, 200, { status: 'ok' });
     return;
   }
-  if (!isAuthorized(req.headers.authorization, options.secret)) {
-    log.warn({ method, path: pathOf(target), remote: req.socket.remoteAddress }, 'agent refused a request without the right secret');
+  const verdict = gate.check(req);
+  if (verdict.status === 429) {
+    res.setHeader('Retry-After', String(verdict.retryAfterSeconds));
+    sendJson(res, 429, rateLimitedBody(verdict.retryAfterSeconds));
+    return;
+  }
+  if (verdict.status === 401) {
     res.setHeader('WWW-Authenticate', 'Bearer realm="dockdeck-agent"');
     sendJson(res, 401, unauthorizedBody);
     return;

@@ -147,8 +147,8 @@ export function compareApiVersions(a: string, b: string): number {
   return aMajor - bMajor || aMinor - bMinor;
 }
 
-/** Agent answers meaning "the engine behind me is out of reach": wrong secret, or the agent's engine is down. */
-const AGENT_UNAVAILABLE_CODES = new Set(['AGENT_UNAUTHORIZED', 'AGENT_ENGINE_UNAVAILABLE']);
+/** Agent answers meaning "the engine behind me is out of reach": wrong secret (or too many of them), or the agent's engine is down. */
+const AGENT_UNAVAILABLE_CODES = new Set(['AGENT_UNAUTHORIZED', 'AGENT_RATE_LIMITED', 'AGENT_ENGINE_UNAVAILABLE']);
 
 function isConnectionError(error: unknown): boolean {
   const agentCode = (error as { json?: { code?: unknown } } | undefined)?.json?.code;

@@ -4,6 +4,7 @@ import type { LifecycleServices } from '../../lifecycle/create-lifecycle.ts';
 import type { AppContext } from '../context.ts';
 import type { RouteRegistry } from '../route-registry.ts';
 import { splitEnv } from '../../core/env.ts';
+import { RequestWindow } from '../../core/request-window.ts';
 import { actorOf, recordAudit } from './audit-trail.ts';
 import { errorSchema, idParams, requireActions, requireContainer, requireUpdates } from './update-route-helpers.ts';
 
@@ -12,31 +13,6 @@ const resultSchema = z.object({ message: z.string(), containerId: z.string(), st
 /** Seed 003: env reveal is limited to 10 requests per minute (per user, or per address without auth). */
 const REVEAL_LIMIT = 10;
 const REVEAL_WINDOW_MS = 60_000;
-
-/** A sliding window of request times per client; bounded so many clients cannot grow it without end. */
-export class RequestWindow {
-  readonly #limit: number;
-  readonly #windowMs: number;
-  readonly #hits = new Map<string, number[]>();
-
-  constructor(limit: number, windowMs: number) {
-    this.#limit = limit;
-    this.#windowMs = windowMs;
-  }
-
-  /** Records a request; false when the client already made `limit` requests within the window. */
-  allow(client: string, now: number = Date.now()): boolean {
-    const recent = (this.#hits.get(client) ?? []).filter((at) => now - at < this.#windowMs);
-    if (recent.length >= this.#limit) {
-      this.#hits.set(client, recent);
-      return false;
-    }
-    recent.push(now);
-    if (!this.#hits.has(client) && this.#hits.size >= 10_000) this.#hits.delete(this.#hits.keys().next().value as string);
-    this.#hits.set(client, recent);
-    return true;
-  }
-}
 
 const revealBudgets = new WeakMap<AppContext, RequestWindow>();
 
