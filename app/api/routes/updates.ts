@@ -24,6 +24,17 @@ const operationSchema = z
     targetImage: z.string(),
     rollbackReason: z.string().optional(),
     lastError: z.string().optional(),
+    rollbackRecovery: z
+      .object({
+        attempts: z.number(),
+        automaticAttempts: z.number(),
+        nextAttemptAt: z.string().optional(),
+        gaveUpAt: z.string().optional(),
+        gaveUpReason: z.enum(['retries-exhausted', 'old-container-gone']).optional(),
+        recoveredAt: z.string().optional(),
+      })
+      .optional()
+      .describe('Retries of a rollback that ended rollback-failed: at start, on a backoff, or by hand (POST /containers/{id}/rollback)'),
     history: z.array(z.object({ phase: z.string(), at: z.string(), message: z.string().optional() })),
   })
   .passthrough();
