@@ -10,6 +10,7 @@ import type {
   ContainerStats,
   ContainerSummary,
   Page,
+  ReleaseNotes,
   StatsSummary,
   Trigger,
   UpdateOperation,
@@ -44,6 +45,7 @@ export const api = {
   watchContainer: (id: string) => request<Container>(`${c(id)}/watch`, { method: 'POST' }),
   update: (id: string) => request<{ message?: string; operationId: string }>(`${c(id)}/update`, { method: 'POST' }),
   preview: (id: string) => request<UpdatePreview>(`${c(id)}/preview`, { method: 'POST' }),
+  releaseNotes: (id: string, signal?: AbortSignal) => request<ReleaseNotes>(`${c(id)}/release-notes`, signal ? { signal } : {}),
   setPolicy: (id: string, body: PolicyAction) => request<unknown>(`${c(id)}/update-policy`, { method: 'PATCH', body }),
   lifecycle: (id: string, action: 'start' | 'stop' | 'restart') => request<unknown>(`${c(id)}/${action}`, { method: 'POST' }),
   /** At most 100 ids per call (the daemon's limit); 5 run at once on the daemon. */

@@ -30,6 +30,7 @@ export interface Container {
     architecture?: string;
     os?: string;
     created?: string;
+    source?: string;
   };
   result?: { tag: string; digest?: string; created?: string; link?: string };
   updateKind?: { kind: UpdateKind; localValue: string; remoteValue: string } | null;
@@ -149,6 +150,20 @@ export interface LogLine {
 
 /** The preview is free-form on purpose: shown as a list of changes plus the raw plan. */
 export type UpdatePreview = Record<string, unknown>;
+
+/** GET /containers/:id/release-notes: plain text, never HTML. */
+export interface ReleaseNotes {
+  provider: string;
+  repository: string;
+  tag: string;
+  name: string;
+  body: string;
+  truncated: boolean;
+  url: string;
+  publishedAt: string | null;
+  prerelease?: boolean;
+  source?: string;
+}
 
 export const TERMINAL_STATUSES: ReadonlySet<string> = new Set(['succeeded', 'rolled-back', 'failed', 'expired']);
 
