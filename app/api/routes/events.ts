@@ -12,7 +12,8 @@ export function registerEventRoutes(api: RouteRegistry, context: AppContext): vo
     path: '/api/v1/events/ui',
     tag: 'events',
     summary:
-      'Server-sent events: dd:connected, dd:heartbeat, dd:container-added|updated|removed, dd:update-operation-changed, ' +
+      'Server-sent events: dd:connected, dd:heartbeat, dd:container-added|updated|removed, ' +
+      'dd:watch-cycle-completed (watcher, startedAt, durationMs, checked, errors), dd:update-operation-changed, ' +
       'dd:update-applied, dd:update-failed, dd:batch-update-completed, dd:container-action-completed|failed, dd:resync-required. ' +
       'Every event has an id; ' +
       'reconnect with Last-Event-ID to get what was missed (or dd:resync-required when it is gone).',

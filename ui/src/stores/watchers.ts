@@ -1,14 +1,11 @@
-import { effectScope, reactive, watch } from 'vue';
+import { reactive } from 'vue';
 import { readableError } from '../api/http.ts';
 import { systemApi, type WatcherDetails } from '../api/system.ts';
-import { containersStore } from './containers.ts';
-import { liveState } from './live.ts';
 
 /**
- * The watchers with their schedule and last run. The UI stream has no event for a finished watch
- * cycle, so the list is refetched when what a cycle leaves behind shows up: container events (via
- * the containers store), a stream resync, the moment of the next scheduled run, and every few
- * seconds while a run is in progress.
+ * The watchers with their schedule and last run, refetched while a page shows them: on every
+ * `dd:watch-cycle-completed` (any watcher, scheduled or asked for), after a stream resync, and
+ * slowly in between, because the event follower's state changes without an event.
  */
 const state = reactive({
   list: [] as WatcherDetails[],
@@ -16,12 +13,12 @@ const state = reactive({
   error: '',
 });
 
-const RUNNING_POLL_MS = 2000;
-const AFTER_SCHEDULE_MS = 1500;
-const MAX_WAIT_MS = 10 * 60_000;
-const EVENT_DEBOUNCE_MS = 400;
+const SLOW_POLL_MS = 30_000;
+const EVENT_DEBOUNCE_MS = 250;
 
 let inflight: Promise<void> | null = null;
+let followers = 0;
+let debounce: ReturnType<typeof setTimeout> | undefined;
 
 function load(): Promise<void> {
   if (inflight) return inflight;
@@ -41,41 +38,31 @@ function load(): Promise<void> {
   return inflight;
 }
 
-/** How long until the list is worth asking for again, or null when nothing is expected. */
-function nextRefreshIn(list: readonly WatcherDetails[], now = Date.now()): number | null {
-  if (list.some((watcher) => watcher.status === 'running')) return RUNNING_POLL_MS;
-  const upcoming = list.map((watcher) => Date.parse(watcher.nextRunAt ?? '')).filter(Number.isFinite);
-  if (!upcoming.length) return null;
-  return Math.min(Math.max(Math.min(...upcoming) - now + AFTER_SCHEDULE_MS, 1000), MAX_WAIT_MS);
+/** Several watchers finishing together make one request. */
+function refreshIfFollowed(): void {
+  if (!followers) return;
+  clearTimeout(debounce);
+  debounce = setTimeout(() => void load(), EVENT_DEBOUNCE_MS);
 }
 
 export const watchersStore = {
   state,
   load,
+  refreshIfFollowed,
 
   /** Keeps the list live while a page shows it; returns the function that stops following. */
   follow(): () => void {
-    const scope = effectScope();
-    let debounce: ReturnType<typeof setTimeout> | undefined;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const reschedule = () => {
-      clearTimeout(timer);
-      const wait = nextRefreshIn(state.list);
-      if (wait !== null) timer = setTimeout(() => void load(), wait);
-    };
-    scope.run(() => {
-      watch(containersStore.all, () => {
-        clearTimeout(debounce);
-        debounce = setTimeout(() => void load(), EVENT_DEBOUNCE_MS);
-      });
-      watch(() => liveState.resyncs, () => void load());
-      watch(() => state.list, reschedule);
-    });
-    void load().then(reschedule);
+    followers += 1;
+    void load();
+    const poll = setInterval(() => void load(), SLOW_POLL_MS);
     return () => {
-      scope.stop();
-      clearTimeout(debounce);
-      clearTimeout(timer);
+      followers -= 1;
+      clearInterval(poll);
     };
   },
 };
+
+/** Handlers for /api/v1/events/ui: a finished cycle changes its watcher's last run and next run. */
+export function watcherEventHandlers(): Record<string, (data: unknown) => void> {
+  return { 'dd:watch-cycle-completed': refreshIfFollowed };
+}
