@@ -77,14 +77,15 @@ describe('release notes in the web UI', () => {
     const body = section.getByTestId('release-body');
     expect(await body.textContent()).toBe(BODY);
     // Line breaks preserved on screen: the text renders as its four lines.
-    expect(await body.evaluate((element) => getComputedStyle(element).whiteSpace)).toBe('pre-wrap');
+    type StyleReader = { getComputedStyle(target: unknown): { whiteSpace: string } };
+    expect(await body.evaluate((element) => (globalThis as unknown as StyleReader).getComputedStyle(element).whiteSpace)).toBe('pre-wrap');
     expect((await body.innerText()).split('\n')).toHaveLength(4);
 
     // The HTML in the release is text: no element from it exists, nothing from it ran.
     expect(await body.evaluate((element) => element.children.length)).toBe(0);
     expect(await page.locator('#injected-bold').count()).toBe(0);
     expect(await page.locator('img[onerror]').count()).toBe(0);
-    expect(await page.evaluate(() => (window as unknown as { __injected?: boolean }).__injected)).toBeUndefined();
+    expect(await page.evaluate(() => (globalThis as { __injected?: boolean }).__injected)).toBeUndefined();
     expect(github.rejected).toEqual([]);
     await page.screenshot({ path: '/tmp/dockdeck-release-notes.png', fullPage: true });
   }, 90_000);
