@@ -34,4 +34,10 @@ describe('buildSnapshot: the image source (org.opencontainers.image.source)', ()
     const long = `https://github.com/acme/${'a'.repeat(600)}`;
     expect(buildSnapshot(inspect({ [OCI_SOURCE_LABEL]: long }), image({ [OCI_SOURCE_LABEL]: long }), options).container.image).not.toHaveProperty('source');
   });
+
+  it('never keeps a source URL that carries credentials', () => {
+    const leaky = 'https://bot:ghp_secret123@github.com/acme/app';
+    expect(buildSnapshot(inspect(), image({ [OCI_SOURCE_LABEL]: leaky }), options).container.image).not.toHaveProperty('source');
+    expect(buildSnapshot(inspect({ [OCI_SOURCE_LABEL]: 'https://github.com/acme/app' }), image({ [OCI_SOURCE_LABEL]: leaky }), options).container.image.source).toBe('https://github.com/acme/app');
+  });
 });

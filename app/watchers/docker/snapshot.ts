@@ -1,5 +1,6 @@
 import { RUNTIME_STATES, type Container, type ImageInfo, type RuntimeState } from '../../core/container.ts';
 import { maskedEnv } from '../../core/env.ts';
+import { isSensitiveLabel } from '../../core/secrets.ts';
 import { truncate } from '../../core/errors.ts';
 import { parseImageReference, type ImageReference } from '../../core/image-ref.ts';
 import { isVersionTag } from '../../core/tags.ts';
@@ -153,7 +154,8 @@ function imageSource(image: EngineImageInspect | null, containerLabels: Readonly
     const value = Object.hasOwn(labels, OCI_SOURCE_LABEL) ? labels[OCI_SOURCE_LABEL] : undefined;
     if (typeof value !== 'string') continue;
     const trimmed = value.trim();
-    if (trimmed !== '' && trimmed.length <= MAX_SOURCE_LENGTH) return trimmed;
+    // A source URL with credentials in it is never stored or shown (it would leave the process unmasked).
+    if (trimmed !== '' && trimmed.length <= MAX_SOURCE_LENGTH && !isSensitiveLabel(OCI_SOURCE_LABEL, trimmed)) return trimmed;
   }
   return undefined;
 }
