@@ -132,7 +132,7 @@ describe('the System page', () => {
     let focused = '';
     for (let presses = 0; presses < 60 && focused !== 'watch-now'; presses++) {
       await page.keyboard.press('Tab');
-      focused = await page.evaluate(() => document.activeElement?.getAttribute('data-testid') ?? '');
+      focused = String(await page.evaluate("document.activeElement?.getAttribute('data-testid') ?? ''"));
     }
     expect(focused).toBe('watch-now');
     await page.keyboard.press('Enter');
@@ -147,11 +147,7 @@ describe('the System page', () => {
     await runContainer(orphanName, orphanImage);
     const answer = await fetch(`${daemon.url}/api/v1/containers/watch?watcher=local`, { method: 'POST' });
     expect(answer.status).toBe(200);
-    await page.waitForFunction(
-      () => document.querySelector('[data-watcher="local"] [data-testid="last-run-checked"]')?.textContent === '2',
-      undefined,
-      { timeout: 10_000 },
-    );
+    await figure('checked').filter({ hasText: /^2$/ }).waitFor({ timeout: 10_000 });
     expect(await figure('errors').textContent()).toBe('1');
     expect(await figure('when').getAttribute('data-started-at')).not.toBe(firstRun);
     const failed = card().getByTestId('watcher-failed-checks');
@@ -162,8 +158,8 @@ describe('the System page', () => {
     const secondRun = await figure('when').getAttribute('data-started-at');
     await card().getByRole('button', { name: 'Watch now: local' }).click();
     await page.waitForFunction(
-      (previous) => document.querySelector('[data-watcher="local"] [data-testid="last-run-when"]')?.getAttribute('data-started-at') !== previous,
-      secondRun,
+      `document.querySelector('[data-watcher="local"] [data-testid="last-run-when"]')?.getAttribute('data-started-at') !== ${JSON.stringify(secondRun)}`,
+      undefined,
       LONG,
     );
     await card().getByTestId('watch-result').filter({ hasText: 'Done: 2 containers, 1 update available.' }).waitFor(LONG);
@@ -206,7 +202,7 @@ describe('the System page', () => {
       await phone.locator('[data-watcher="local"]').getByTestId('last-run-checked').filter({ hasText: '2' }).waitFor(LONG);
       await phone.getByTestId('engine-version').waitFor(LONG);
       await phone.getByTestId('triggers').waitFor();
-      expect(await phone.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+      expect(await phone.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
       // The new navigation entry fits on a phone without scrolling the navigation sideways.
       const entry = await phone.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'System' }).boundingBox();
       expect((entry?.x ?? 999) + (entry?.width ?? 0)).toBeLessThanOrEqual(390);
