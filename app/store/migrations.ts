@@ -7,6 +7,8 @@ const migrations: Record<number, (data: Record<string, unknown>) => Record<strin
   1: (data) => ({ ...emptyStore(), ...data, schemaVersion: 1 }),
   // Labels became masked like the environment: older files hold their secret values in the clear.
   2: (data) => ({ ...data, containers: Array.isArray(data.containers) ? data.containers.map(withMaskedLabels) : data.containers, schemaVersion: 2 }),
+  // Web UI sessions moved from memory into the store (they survive a restart); none existed on disk before.
+  3: (data) => ({ ...data, sessions: {}, schemaVersion: 3 }),
 };
 
 function withMaskedLabels(container: unknown): unknown {
@@ -43,7 +45,7 @@ function assertShape(data: Record<string, unknown>): void {
   for (const key of arrays) {
     if (!Array.isArray(data[key])) throw new StoreFileError(`store file is damaged: '${key}' is not a list`);
   }
-  for (const key of ['policies', 'notifications', 'settings']) {
+  for (const key of ['policies', 'notifications', 'settings', 'sessions']) {
     const value = data[key];
     if (value === null || typeof value !== 'object' || Array.isArray(value)) {
       throw new StoreFileError(`store file is damaged: '${key}' is not an object`);

@@ -78,6 +78,17 @@ describe('Store', () => {
     expect(readFileSync(join(folder, 'dd.json'), 'utf8')).not.toContain('apr1');
   });
 
+  it('adds the empty sessions collection to a version 2 file, keeping everything else', async () => {
+    const { sessions: _none, ...version2 } = { ...emptyStore(), schemaVersion: 2, settings: { sessionSecret: 'kept' } };
+    writeFileSync(join(folder, 'dd.json'), JSON.stringify(version2));
+    const store = await Store.open(folder);
+    expect(store.data).toMatchObject({ schemaVersion: 3, sessions: {}, settings: { sessionSecret: 'kept' } });
+    expect(JSON.parse(readFileSync(join(folder, 'dd.json'), 'utf8'))).toMatchObject({ schemaVersion: 3, sessions: {} });
+    // A current file whose sessions are damaged is refused, not emptied.
+    writeFileSync(join(folder, 'dd.json'), JSON.stringify({ ...emptyStore(), sessions: [] }));
+    await expect(Store.open(folder)).rejects.toThrow(/'sessions' is not an object/);
+  });
+
   it('reports an unreadable file instead of replacing it', async () => {
     if (process.getuid?.() === 0) {
       // root reads anything: use a folder in place of the file instead.
