@@ -81,7 +81,7 @@ async function main(): Promise<void> {
   void updates.startRollbackRecovery();
   let triggers: TriggerService;
   try {
-    triggers = new TriggerService({ groups: config.triggers, store, bus, logger, services: { updates }, queue: { onAttempt: recordTriggerDelivery }, ...(config.server.publicUrl ? { publicUrl: config.server.publicUrl } : {}) });
+    triggers = new TriggerService({ groups: config.triggers, store, bus, logger, services: { updates }, queue: { onAttempt: recordTriggerDelivery, bus }, ...(config.server.publicUrl ? { publicUrl: config.server.publicUrl } : {}) });
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`dockdeck: invalid configuration: ${error.message}\n`);

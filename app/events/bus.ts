@@ -19,6 +19,23 @@ export interface EventMap {
   /** The engine refused or failed a start, stop or restart it was asked for. */
   'container-action-failed': { containerId: string; containerName: string; watcher: string; action: string; code: string; error: string; at: string };
   'stats-summary': Record<string, unknown>;
+  /**
+   * A notification delivery was queued or changed state (sending, sent, waiting for its next try,
+   * failed). Only what a list needs: never the message, which may carry what a template put in it.
+   */
+  'notification-delivery-changed': NotificationDeliveryChange;
+}
+
+export interface NotificationDeliveryChange {
+  /** The outbox entry's id. */
+  readonly id: string;
+  /** `type.name` of the trigger, e.g. `ntfy.phone`. */
+  readonly trigger: string;
+  readonly status: 'pending' | 'sending' | 'sent' | 'failed';
+  /** Attempts recorded so far. */
+  readonly attempts: number;
+  /** The error of the last attempt, when it failed. */
+  readonly lastError?: string;
 }
 
 export type EventName = keyof EventMap;

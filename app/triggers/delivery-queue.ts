@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Container } from '../core/container.ts';
 import { containerIdentity } from '../core/container.ts';
 import { errorMessage, truncate } from '../core/errors.ts';
+import type { EventBus, NotificationDeliveryChange } from '../events/bus.ts';
 import type { Logger } from '../log.ts';
 import type { OutboxEntry } from '../store/schema.ts';
 import type { Store } from '../store/store.ts';
@@ -20,6 +21,8 @@ export interface QueueOptions {
   readonly keep: number;
   /** Told of every attempt's outcome, e.g. for metrics. */
   readonly onAttempt?: (triggerId: string, outcome: 'sent' | 'failed') => void;
+  /** Told of every state change of an entry as `notification-delivery-changed` (the UI's live outbox). */
+  readonly bus?: EventBus;
 }
 
 export const DEFAULT_QUEUE_OPTIONS: QueueOptions = {
@@ -93,6 +96,7 @@ export class DeliveryQueue {
       data.notifications.outbox.push(entry);
       this.#trim(data.notifications.outbox);
     });
+    this.#changed(entry);
     if (!full) this.#push({ entryId: entry.id, trigger, delivery, base: 0 });
     return entry;
   }
@@ -112,6 +116,7 @@ export class DeliveryQueue {
       entry.status = 'pending';
       delete entry.nextAttemptAt;
     });
+    this.#changed(entry);
     this.#push({ entryId, trigger, delivery, base: entry.attempts.length });
     return entry;
   }
@@ -175,6 +180,7 @@ export class DeliveryQueue {
     this.#store.update(() => {
       entry.status = 'sending';
     });
+    this.#changed(entry);
     const controller = new AbortController();
     this.#controllers.add(controller);
     let error: string | undefined;
@@ -204,6 +210,7 @@ export class DeliveryQueue {
         delete entry.nextAttemptAt;
       }
     });
+    this.#changed(entry);
     if (error !== undefined) this.#logger.warn({ trigger: job.trigger.id, outbox: entry.id, attempt: entry.attempts.length }, `notification failed: ${error}`);
     if (entry.status === 'pending' && !this.#stopped) {
       const failures = entry.attempts.length - job.base;
@@ -226,6 +233,10 @@ export class DeliveryQueue {
     for (const resolve of waiters) resolve(entry);
   }
 
+  #changed(entry: OutboxEntry): void {
+    this.#options.bus?.emit('notification-delivery-changed', deliveryChange(entry));
+  }
+
   #trim(outbox: OutboxEntry[]): void {
     let excess = outbox.length - this.#options.keep;
     for (let i = 0; i < outbox.length && excess > 0; ) {
@@ -243,6 +254,18 @@ export class DeliveryQueue {
     this.#idleWaiters = [];
     for (const resolve of waiters) resolve();
   }
+}
+
+/** What a client may learn of an outbox entry's state: no title, no body, no container ids. */
+export function deliveryChange(entry: OutboxEntry): NotificationDeliveryChange {
+  const last = entry.attempts.at(-1);
+  return {
+    id: entry.id,
+    trigger: entry.trigger,
+    status: entry.status,
+    attempts: entry.attempts.length,
+    ...(last && !last.ok && last.error !== undefined ? { lastError: last.error } : {}),
+  };
 }
 
 /** Containers a stored entry was about, as the store knows them now (for retries after a restart). */

@@ -14,7 +14,8 @@ export function registerEventRoutes(api: RouteRegistry, context: AppContext): vo
     summary:
       'Server-sent events: dd:connected, dd:heartbeat, dd:container-added|updated|removed, ' +
       'dd:watch-cycle-completed (watcher, startedAt, durationMs, checked, errors), dd:update-operation-changed, ' +
-      'dd:update-applied, dd:update-failed, dd:batch-update-completed, dd:container-action-completed|failed, dd:resync-required. ' +
+      'dd:update-applied, dd:update-failed, dd:batch-update-completed, dd:container-action-completed|failed, ' +
+      'dd:notification-delivery-changed (id, trigger, status, attempts, lastError; never the message), dd:resync-required. ' +
       'Every event has an id; ' +
       'reconnect with Last-Event-ID to get what was missed (or dd:resync-required when it is gone).',
     responses: {

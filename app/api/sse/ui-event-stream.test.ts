@@ -42,6 +42,12 @@ describe('forwardBusToChannel', () => {
     ]);
   });
 
+  it('sends a notification delivery change as dd:notification-delivery-changed with its state only', () => {
+    const change = { id: 'e1', trigger: 'ntfy.phone', status: 'failed' as const, attempts: 3, lastError: 'receiver answered 503' };
+    bus.emit('notification-delivery-changed', change);
+    expect(published).toEqual([{ event: 'dd:notification-delivery-changed', data: change }]);
+  });
+
   it('drops `previous` from container-updated and stops forwarding once unsubscribed', () => {
     bus.emit('container-updated', { container: container('a'), previous: container('a') });
     expect(published).toHaveLength(1);

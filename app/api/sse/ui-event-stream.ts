@@ -13,6 +13,7 @@ export const UI_STREAM_EVENTS = [
   'batch-update-completed',
   'container-action-completed',
   'container-action-failed',
+  'notification-delivery-changed',
 ] as const satisfies readonly EventName[];
 
 /** Connects the bus to the UI channel; returns the unsubscribe function. */
