@@ -39,6 +39,7 @@ let daemon: RunningDaemon;
 let ntfy: Receiver;
 let browser: Browser;
 let page: Page;
+let outboxLoads = 0;
 
 const card = () => page.locator('[data-watcher="local"]');
 const figure = (name: 'checked' | 'errors' | 'when') => card().getByTestId(`last-run-${name}`);
@@ -78,6 +79,9 @@ beforeAll(async () => {
   });
   browser = await launchBrowser();
   page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  page.on('request', (request) => {
+    if (request.method() === 'GET' && new URL(request.url()).pathname === '/api/v1/notifications/outbox') outboxLoads += 1;
+  });
 }, 180_000);
 
 afterAll(async () => {
@@ -165,13 +169,14 @@ describe('the System page', () => {
     await card().getByTestId('watch-result').filter({ hasText: 'Done: 2 containers, 1 update available.' }).waitFor(LONG);
   }, 90_000);
 
-  it('lists a failed delivery with its error and sends it again with Retry', async () => {
+  it('lists a failed delivery with its error and sends it again with Retry, live (never Reload)', async () => {
+    const outbox = page.getByTestId('outbox');
+    await outbox.getByTestId('outbox-counts').filter({ hasText: '0 failed · 0 pending · 0 sent' }).waitFor(LONG);
     ntfy.failNext(1);
     const test = await fetch(`${daemon.url}/api/v1/triggers/ntfy/phone`, { method: 'POST' });
     expect(test.status).toBe(502);
-    const outbox = page.getByTestId('outbox');
-    await outbox.getByRole('button', { name: 'Reload deliveries' }).click();
-    await outbox.getByTestId('outbox-counts').filter({ hasText: '1 failed' }).waitFor(LONG);
+    // Sent elsewhere (the API): the page learns of it from dd:notification-delivery-changed.
+    await outbox.getByTestId('outbox-counts').filter({ hasText: '1 failed' }).waitFor({ timeout: 10_000 });
     const entry = outbox.locator('[data-status="failed"]');
     expect(await entry.textContent()).toContain('ntfy.phone');
     expect(await entry.textContent()).toContain('503');
@@ -184,11 +189,20 @@ describe('the System page', () => {
 
     // A receiver that is not there at all: the failure stays listed (and in the screenshots).
     expect((await fetch(`${daemon.url}/api/v1/triggers/http/audit`, { method: 'POST' })).status).toBe(502);
-    await outbox.getByRole('button', { name: 'Reload deliveries' }).click();
-    await outbox.getByTestId('outbox-counts').filter({ hasText: '1 failed · 0 pending · 1 sent' }).waitFor(LONG);
+    await outbox.getByTestId('outbox-counts').filter({ hasText: '1 failed · 0 pending · 1 sent' }).waitFor({ timeout: 10_000 });
     const unreachable = outbox.locator('[data-status="failed"]');
     expect(await unreachable.textContent()).toContain('http.audit');
+    expect(await unreachable.textContent()).toContain('1 attempt');
     expect(await unreachable.locator('.text-bad').count()).toBe(1);
+
+    // Retried through the API, not the page: the row is patched in place with its second attempt.
+    const id = await unreachable.getAttribute('data-outbox');
+    const loadsBefore = outboxLoads;
+    const retried = await fetch(`${daemon.url}/api/v1/notifications/outbox/${id}/retry`, { method: 'POST' });
+    expect(retried.status).toBe(202);
+    await outbox.locator(`[data-outbox="${id}"][data-status="failed"]`).filter({ hasText: '2 attempts' }).waitFor({ timeout: 10_000 });
+    // Patched from the event alone: the list was not fetched again.
+    expect(outboxLoads).toBe(loadsBefore);
   }, 60_000);
 
   it('reads at desktop and at phone width (no sideways scrolling), in screenshots', async () => {

@@ -1,6 +1,7 @@
 import { reactive } from 'vue';
 import { EventStream, type StreamState } from '../api/event-stream.ts';
 import { containerEventHandlers, containersStore } from './containers.ts';
+import { deliveriesStore, deliveryEventHandlers } from './deliveries.ts';
 import { operationEventHandlers, operationsStore } from './operations.ts';
 import { watcherEventHandlers, watchersStore } from './watchers.ts';
 
@@ -14,11 +15,12 @@ export function startLiveUpdates(): void {
   started = true;
   const stream = new EventStream({
     url: '/api/v1/events/ui',
-    events: { ...containerEventHandlers(), ...operationEventHandlers(), ...watcherEventHandlers() },
+    events: { ...containerEventHandlers(), ...operationEventHandlers(), ...watcherEventHandlers(), ...deliveryEventHandlers() },
     onResync: () => {
       liveState.resyncs += 1;
       void containersStore.load();
       watchersStore.refreshIfFollowed();
+      deliveriesStore.refreshIfFollowed();
       if (operationsStore.state.loaded) void operationsStore.loadAll();
       for (const operation of operationsStore.all.value) {
         if (operation.status === 'queued' || operation.status === 'in-progress') void operationsStore.refresh(operation.id).catch(() => undefined);
