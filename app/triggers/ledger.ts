@@ -1,4 +1,5 @@
 import { containerIdentity, type Container } from '../core/container.ts';
+import type { NotificationLedgerEntry } from '../store/schema.ts';
 import type { Store } from '../store/store.ts';
 import { candidateOf } from './trigger.ts';
 
@@ -23,6 +24,21 @@ export class NotificationLedger {
     return this.#keys.has(NotificationLedger.keyOf(triggerId, container));
   }
 
+  /** A non-container candidate, e.g. one operation's outcome (result messages are sent once too). */
+  hasCandidate(triggerId: string, identity: string, candidate: string): boolean {
+    return this.#keys.has(`${triggerId}|${identity}|${candidate}`);
+  }
+
+  recordCandidate(triggerId: string, identity: string, candidate: string, at: string): void {
+    const key = `${triggerId}|${identity}|${candidate}`;
+    if (this.#keys.has(key)) return;
+    this.#keys.add(key);
+    this.#store.update((data) => {
+      data.notifications.ledger.push({ key, trigger: triggerId, identity, candidate, at });
+      this.#trim(data.notifications.ledger);
+    });
+  }
+
   record(triggerId: string, containers: readonly Container[], at: string): void {
     const fresh = containers.filter((container) => !this.has(triggerId, container));
     if (fresh.length === 0) return;
@@ -37,10 +53,14 @@ export class NotificationLedger {
           at,
         });
       }
-      const excess = data.notifications.ledger.length - MAX_ENTRIES;
-      if (excess > 0) {
-        for (const removed of data.notifications.ledger.splice(0, excess)) this.#keys.delete(removed.key);
-      }
+      this.#trim(data.notifications.ledger);
     });
+  }
+
+  #trim(ledger: NotificationLedgerEntry[]): void {
+    const excess = ledger.length - MAX_ENTRIES;
+    if (excess > 0) {
+      for (const removed of ledger.splice(0, excess)) this.#keys.delete(removed.key);
+    }
   }
 }

@@ -25,7 +25,7 @@ export interface Templates {
 const cut = (value: string | undefined) => (value === undefined ? '' : truncate(value, MAX_VARIABLE_LENGTH));
 
 /** `sha256:0123456789ab` for digests, the value itself for tags. */
-function shortValue(value: string): string {
+export function shortValue(value: string): string {
   return /^sha256:[0-9a-f]{12,}$/i.test(value) ? value.slice(0, 19) : value;
 }
 
@@ -84,6 +84,6 @@ export function renderBatch(templates: Templates, containers: readonly Container
 }
 
 /** Titles go into headers and subjects: no line breaks. */
-function oneLine(text: string): string {
+export function oneLine(text: string): string {
   return text.replace(/[\r\n]+/g, ' ');
 }

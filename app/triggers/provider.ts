@@ -1,12 +1,13 @@
 import type { Container } from '../core/container.ts';
 import type { Setting, SettingTable } from '../config/setting.ts';
 import type { Logger } from '../log.ts';
+import type { OperationOutcomeRecord } from '../store/schema.ts';
 
 /**
  * The contract every trigger type implements (ntfy, http, smtp, …, and the `docker` update action).
  *
  * The framework (trigger-service.ts) owns everything common: the DD_TRIGGER_{TYPE}_{NAME}_* keys
- * THRESHOLD, MODE, ONCE, AUTO, ORDER and the four templates, routing by dd.trigger.include/exclude,
+ * EVENTS, THRESHOLD, MODE, ONCE, AUTO, ORDER and the templates, routing by dd.trigger.include/exclude,
  * the once-ledger, the outbox with retries, and the async queue. A provider only declares its own
  * keys (`settings`) and turns one Delivery into an effect:
  * - a `notify` provider sends `delivery.message` (already rendered) somewhere;
@@ -33,8 +34,15 @@ export interface Delivery {
   readonly mode: 'simple' | 'batch';
   readonly containers: readonly Container[];
   readonly message: NotificationMessage;
-  /** Why it runs: `auto` (watch result), `manual` (run now from the API), `test` (test message). */
+  /** Why it runs: `auto` (watch result or update outcome), `manual` (run now from the API), `test` (test message). */
   readonly reason: 'auto' | 'manual' | 'test';
+  /**
+   * Set when the message tells what an update operation did (EVENTS update-applied,
+   * update-failed, rollback-failed) rather than that an update is available: providers then skip
+   * "Update now" buttons and release links, and may raise the priority (see severityOf).
+   * `containers` then holds the container as the store knows it (for routing), possibly stale.
+   */
+  readonly result?: OperationOutcomeRecord;
 }
 
 /** Shared services a factory may use. Add optional fields here (additively) when a provider needs more. */

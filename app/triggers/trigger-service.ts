@@ -10,7 +10,8 @@ import { NotificationLedger } from './ledger.ts';
 import { renderBatch, renderSimple } from './messages.ts';
 import type { Delivery, ProviderDefinition, ProviderEnvironment } from './provider.ts';
 import { providerDefinitions } from './providers.ts';
-import { buildTriggers, candidateOf, routesTo, shouldFire, type Trigger } from './trigger.ts';
+import { ResultNotifier } from './result-notifier.ts';
+import { buildTriggers, candidateOf, routesTo, sendsEvent, shouldFire, type Trigger } from './trigger.ts';
 
 export interface TriggerServiceOptions {
   readonly groups: readonly RawGroup[];
@@ -24,12 +25,19 @@ export interface TriggerServiceOptions {
   readonly definitions?: ReadonlyMap<string, ProviderDefinition>;
   /** Handed to act providers (see ProviderEnvironment.services). */
   readonly services?: Readonly<Record<string, unknown>>;
+  /**
+   * Update outcomes stored since then are looked at when the service starts (crash recovery and
+   * rollback retries at start run before anyone listens); the ledger drops what was sent already.
+   * Defaults to when this process started.
+   */
+  readonly outcomesSince?: Date;
 }
 
 
 /**
  * Listens to watch results on the bus and turns them into deliveries: routing, thresholds,
- * ONCE ledger, simple/batch modes; the DeliveryQueue sends them asynchronously.
+ * ONCE ledger, simple/batch modes; the DeliveryQueue sends them asynchronously. Update outcomes
+ * (EVENTS other than update-available) go through the ResultNotifier into the same queue.
  */
 export class TriggerService {
   readonly triggers: readonly Trigger[];
@@ -40,6 +48,8 @@ export class TriggerService {
   readonly #logger: Logger;
   readonly #ledger: NotificationLedger;
   readonly #queue: DeliveryQueue;
+  readonly #results: ResultNotifier;
+  readonly #outcomesSince: Date;
   /** ONCE=false: keys sent since their watcher's last cycle ended (a container event and its cycle send once). */
   readonly #recent = new Set<string>();
   #unsubscribe: (() => void)[] = [];
@@ -61,6 +71,14 @@ export class TriggerService {
     this.warnings = built.warnings;
     this.#ledger = new NotificationLedger(options.store);
     this.#queue = new DeliveryQueue(options.store, options.logger, { ...DEFAULT_QUEUE_OPTIONS, ...options.queue });
+    this.#results = new ResultNotifier({
+      triggers: this.triggers,
+      store: options.store,
+      ledger: this.#ledger,
+      logger: options.logger,
+      enqueue: (trigger, delivery) => this.#enqueueResult(trigger, delivery),
+    });
+    this.#outcomesSince = options.outcomesSince ?? new Date(performance.timeOrigin);
   }
 
   start(): void {
@@ -71,6 +89,10 @@ export class TriggerService {
       this.#bus.on('watch-cycle-completed', ({ containers }) => this.#onCycle(containers)),
     ];
     this.#resumePending();
+    if (this.#results.active) {
+      this.#unsubscribe.push(this.#bus.on('update-operation-changed', ({ operation }) => this.#results.onOperation(operation)));
+      this.#results.catchUp(this.#outcomesSince);
+    }
   }
 
   /** Stops listening and sending; unsent deliveries stay pending in the outbox for the next start. */
@@ -139,7 +161,16 @@ export class TriggerService {
       reason: entry.reason,
       containers: containersOf(entry, this.#store.data.containers),
       message: { title: entry.title, body: entry.body },
+      ...(entry.result ? { result: entry.result } : {}),
     };
+  }
+
+  /** Queues a result message and keeps the outcome on its outbox entry (a resumed delivery is sent the same way). */
+  #enqueueResult(trigger: Trigger, delivery: Delivery): OutboxEntry {
+    const entry = this.#queue.enqueue(trigger, delivery);
+    const result = delivery.result;
+    if (result) this.#store.update(() => void (entry.result = result));
+    return entry;
   }
 
   /** Deliveries left pending by a previous process are sent again. */
@@ -156,13 +187,13 @@ export class TriggerService {
     // Only a new candidate is news; the same one is handled by the cycle (or was already sent).
     if (previous?.updateAvailable && candidateOf(previous) === candidateOf(container)) return;
     for (const trigger of this.triggers) {
-      if (trigger.auto && trigger.mode === 'simple') this.#fireSimple(trigger, container);
+      if (trigger.auto && trigger.mode === 'simple' && sendsEvent(trigger, 'update-available')) this.#fireSimple(trigger, container);
     }
   }
 
   #onCycle(containers: readonly Container[]): void {
     for (const trigger of this.triggers) {
-      if (!trigger.auto) continue;
+      if (!trigger.auto || !sendsEvent(trigger, 'update-available')) continue;
       if (trigger.mode === 'simple') {
         for (const container of containers) this.#fireSimple(trigger, container);
         continue;

@@ -5,6 +5,8 @@ import type { SettingTable } from '../config/setting.ts';
 import type { Container } from '../core/container.ts';
 import { commonTriggerSettings } from './common-settings.ts';
 import type { Templates } from './messages.ts';
+import type { ResultTemplates } from './result-messages.ts';
+import { DEFAULT_EVENTS, type TriggerEvent } from './trigger-events.ts';
 import type { CommonTriggerValues, ProviderDefinition, ProviderEnvironment, TriggerProvider } from './provider.ts';
 import { excludedByThreshold, routeThreshold } from './routing.ts';
 import { passesThreshold, type Threshold } from './threshold.ts';
@@ -22,6 +24,10 @@ export interface Trigger {
   readonly auto: boolean;
   readonly order: number;
   readonly templates: Templates;
+  /** EVENTS: the kinds of messages it sends; absent means the default, update-available only. */
+  readonly events?: ReadonlySet<TriggerEvent>;
+  /** RESULTTITLE / RESULTBODY; absent on a trigger that sends no results. */
+  readonly resultTemplates?: ResultTemplates;
   readonly maxAttempts: number | undefined;
   readonly provider: TriggerProvider;
   /** Common + provider values for the API, secrets masked. */
@@ -56,6 +62,11 @@ export function buildTriggers(
       auto: pick('auto'),
       order: pick('order'),
     };
+    const events = own.events as readonly TriggerEvent[];
+    if (definition.kind === 'act' && events.some((event) => event !== 'update-available')) {
+      // The docker trigger acts on available updates; acting on its own results would loop.
+      throw new ConfigError(`${group.prefix}EVENTS`, `the ${type} trigger updates containers and takes no other events`, 'update-available');
+    }
     const providerValues: Record<string, unknown> = {};
     for (const key of Object.keys(definition.settings)) providerValues[key] = own[key];
     const id = `${type}.${name}`;
@@ -66,6 +77,7 @@ export function buildTriggers(
       batchtitle: own.batchtitle as string,
       batchbody: own.batchbody as string,
     };
+    const resultTemplates: ResultTemplates = { resulttitle: own.resulttitle as string, resultbody: own.resultbody as string };
     triggers.push({
       id,
       type,
@@ -77,13 +89,20 @@ export function buildTriggers(
       auto: common.auto,
       order: common.order,
       templates,
+      events: new Set(events),
+      resultTemplates,
       maxAttempts: definition.maxAttempts,
       provider,
-      configuration: { ...common, ...templates, ...provider.configuration },
+      configuration: { ...common, events: [...events], ...templates, ...(definition.kind === 'notify' ? resultTemplates : {}), ...provider.configuration },
     });
   }
   triggers.sort((a, b) => a.order - b.order || a.id.localeCompare(b.id));
   return { triggers, warnings };
+}
+
+/** Whether the trigger sends this kind of message (EVENTS). */
+export function sendsEvent(trigger: Pick<Trigger, 'events'>, event: TriggerEvent): boolean {
+  return (trigger.events ?? new Set(DEFAULT_EVENTS)).has(event);
 }
 
 /** Whether the trigger applies to the container at all (labels), ignoring update kind. */

@@ -35,6 +35,27 @@ const outboxEntrySchema = z.object({
   createdAt: z.string(),
   nextAttemptAt: z.string().optional(),
   sentAt: z.string().optional(),
+  result: z
+    .object({
+      event: z.enum(['update-applied', 'update-failed', 'rollback-failed']),
+      outcome: z.enum(['updated', 'restored', 'rolled-back', 'failed', 'rollback-failed', 'rollback-gave-up', 'rollback-recovered']),
+      operationId: z.string(),
+      operationKind: z.enum(['update', 'rollback']),
+      containerId: z.string(),
+      containerName: z.string(),
+      identity: z.string(),
+      watcher: z.string(),
+      agent: z.string().optional(),
+      fromVersion: z.string(),
+      toVersion: z.string(),
+      targetImage: z.string(),
+      reason: z.string().optional(),
+      kept: z.boolean().optional(),
+      gaveUpReason: z.enum(['retries-exhausted', 'old-container-gone']).optional(),
+      at: z.string(),
+    })
+    .optional()
+    .describe('On a message about what an update operation did (EVENTS other than update-available): its outcome'),
 });
 const outboxListSchema = z.object({ data: z.array(outboxEntrySchema), total: z.number().int() });
 const outboxQuery = z.object({ status: z.enum(['pending', 'sending', 'sent', 'failed']).optional().describe('Only entries in this status') });

@@ -2,7 +2,8 @@ import { ConfigError } from '../../config/config-error.ts';
 import { stringSetting, urlSetting } from '../../config/setting.ts';
 import { sendHttp } from '../http-send.ts';
 import { usableLink } from '../messages.ts';
-import { defineProvider, maskedConfiguration } from '../provider.ts';
+import { severityOf } from '../operation-outcome.ts';
+import { defineProvider, maskedConfiguration, type Delivery } from '../provider.ts';
 
 const settings = {
   url: urlSetting('Discord webhook URL (holds the secret).'),
@@ -22,8 +23,8 @@ export const discordProvider = defineProvider({
     return {
       configuration: maskedConfiguration(shown, values),
       async send(delivery, signal) {
-        const embed: Record<string, unknown> = { title: delivery.message.title.slice(0, 256), description: delivery.message.body.slice(0, 4000), color: 0x2496ed };
-        const link = delivery.mode === 'simple' ? usableLink(delivery.containers[0]?.result?.link) : undefined;
+        const embed: Record<string, unknown> = { title: delivery.message.title.slice(0, 256), description: delivery.message.body.slice(0, 4000), color: colorOf(delivery) };
+        const link = delivery.mode === 'simple' && !delivery.result ? usableLink(delivery.containers[0]?.result?.link) : undefined;
         if (link) embed.url = link;
         const body: Record<string, unknown> = { embeds: [embed], allowed_mentions: { parse: [] } };
         if (values.username) body.username = values.username;
@@ -32,3 +33,9 @@ export const discordProvider = defineProvider({
     };
   },
 });
+
+/** Docker blue for available updates; green, orange or red for what an update did. */
+function colorOf(delivery: Delivery): number {
+  if (!delivery.result) return 0x2496ed;
+  return { info: 0x2ea043, warning: 0xd29922, critical: 0xcf222e }[severityOf(delivery.result)];
+}

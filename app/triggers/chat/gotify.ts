@@ -2,13 +2,14 @@ import { ConfigError } from '../../config/config-error.ts';
 import { integerSetting, stringSetting, urlSetting } from '../../config/setting.ts';
 import { sendHttp } from '../http-send.ts';
 import { usableLink } from '../messages.ts';
+import { severityOf } from '../operation-outcome.ts';
 import { defaultPriority } from '../priority.ts';
 import { defineProvider, maskedConfiguration } from '../provider.ts';
 
 const settings = {
   url: urlSetting('Gotify server base URL.'),
   token: stringSetting('Application token.', { secret: true }),
-  priority: integerSetting('Message priority 0–10 (default by update kind).', 0, 10),
+  priority: integerSetting('Message priority 0–10 (default by update kind). Update results: applied 5 (or this), failed at least 8, rollback failed or given up 10.', 0, 10),
 };
 
 /** Gotify: POST {url}/message with the app token in X-Gotify-Key. */
@@ -31,7 +32,12 @@ export const gotifyProvider = defineProvider({
           // Gotify's scale is 0–10; the ntfy-like 1–5 default is doubled.
           priority: values.priority ?? defaultPriority(delivery.containers) * 2,
         };
-        const link = delivery.mode === 'simple' ? usableLink(delivery.containers[0]?.result?.link) : undefined;
+        if (delivery.result) {
+          const severity = severityOf(delivery.result);
+          const configured = values.priority ?? 5;
+          body.priority = severity === 'critical' ? 10 : severity === 'warning' ? Math.max(configured, 8) : configured;
+        }
+        const link = delivery.mode === 'simple' && !delivery.result ? usableLink(delivery.containers[0]?.result?.link) : undefined;
         if (link) body.extras = { 'client::notification': { click: { url: link } } };
         await sendHttp(environment, { url, headers, body }, signal);
       },

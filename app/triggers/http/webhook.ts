@@ -12,13 +12,19 @@ const settings = {
   token: stringSetting('Bearer token.', { secret: true }),
 };
 
-/** The JSON body a webhook receives (documented): title, message, mode, reason and one object per container. */
+/**
+ * The JSON body a webhook receives (documented): title, message, mode, reason, event
+ * (`update-available`, `test`, or what an update did), `result` (the operation's outcome, on those) and one
+ * object per container.
+ */
 export function webhookBody(delivery: Delivery): Record<string, unknown> {
   return {
     title: delivery.message.title,
     message: delivery.message.body,
     mode: delivery.mode,
     reason: delivery.reason,
+    event: delivery.result?.event ?? (delivery.reason === 'test' ? 'test' : 'update-available'),
+    ...(delivery.result ? { result: delivery.result } : {}),
     containers: delivery.containers.map((container) => {
       const v = containerVariables(container);
       return { id: v.id, name: v.name, displayName: v.displayName, watcher: v.watcher, agent: v.agent || null, host: v.host, image: v.image, kind: v.kind, currentValue: v.currentValue, newValue: v.newValue, link: v.link || null };

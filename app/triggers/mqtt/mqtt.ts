@@ -35,7 +35,10 @@ export function stateOf(container: Container): Record<string, unknown> {
   };
 }
 
-/** MQTT: one retained state message per container, plus retained Home Assistant discovery config. */
+/**
+ * MQTT: one retained state message per container, plus retained Home Assistant discovery config;
+ * what an update did goes, not retained, to `{TOPIC}/{host}/{container}/result`.
+ */
 export const mqttProvider = defineProvider({
   type: 'mqtt',
   kind: 'notify',
@@ -58,6 +61,14 @@ export const mqttProvider = defineProvider({
         const abort = () => void client.endAsync(true);
         signal.addEventListener('abort', abort, { once: true });
         try {
+          if (delivery.result) {
+            // What an update did is an event, not state: not retained, and the (stale) stored state is not republished.
+            const result = delivery.result;
+            const host = hostOf({ watcher: result.watcher, ...(result.agent ? { agent: result.agent } : {}) });
+            const payload = { title: delivery.message.title, message: delivery.message.body, ...result };
+            await client.publishAsync(`${topic}/${topicSegment(host)}/${topicSegment(result.containerName)}/result`, JSON.stringify(payload), { qos: 1 });
+            return;
+          }
           for (const container of delivery.containers) {
             const slug = `${topicSegment(hostOf(container))}_${topicSegment(container.name)}`;
             const stateTopic = `${topic}/${topicSegment(hostOf(container))}/${topicSegment(container.name)}`;

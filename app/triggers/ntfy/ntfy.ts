@@ -2,13 +2,18 @@ import { ConfigError } from '../../config/config-error.ts';
 import { integerSetting, stringSetting, urlSetting } from '../../config/setting.ts';
 import { basicAuth, sendHttp } from '../http-send.ts';
 import { usableLink } from '../messages.ts';
+import { severityOf } from '../operation-outcome.ts';
 import { defaultPriority } from '../priority.ts';
 import { defineProvider, maskedConfiguration, type Delivery } from '../provider.ts';
 
 const settings = {
   url: urlSetting('ntfy server base URL.', 'https://ntfy.sh'),
   topic: stringSetting('Topic to publish to.', { maxLength: 64 }),
-  priority: integerSetting('Message priority 1–5 (default by update kind: major 4, minor 3, patch/digest 2).', 1, 5),
+  priority: integerSetting(
+    'Message priority 1–5 (default by update kind: major 4, minor 3, patch/digest 2). Update results: applied 3 (or this), failed at least 4, rollback failed or given up 5.',
+    1,
+    5,
+  ),
   tags: stringSetting('Comma-separated ntfy tags (emoji short codes or words).', { defaultValue: 'whale' }),
   token: stringSetting('Access token (sent as Bearer).', { secret: true }),
   user: stringSetting('User name (Basic auth with PASSWORD).'),
@@ -44,6 +49,16 @@ export const ntfyProvider = defineProvider({
           priority: values.priority ?? defaultPriority(delivery.containers),
         };
         if (tags.length > 0) body.tags = tags;
+        if (delivery.result) {
+          // What an update did: louder when it failed, word tags to filter on, a link to the operations page.
+          const severity = severityOf(delivery.result);
+          const configured = values.priority ?? 3;
+          body.priority = severity === 'critical' ? 5 : severity === 'warning' ? Math.max(configured, 4) : configured;
+          body.tags = [...tags, delivery.result.event, delivery.result.outcome].filter((tag, index, all) => all.indexOf(tag) === index);
+          if (environment.publicUrl) body.click = `${environment.publicUrl}/operations`;
+          await sendHttp(environment, { url, headers, body, followRedirects: false }, signal);
+          return;
+        }
         const first = delivery.containers[0];
         if (delivery.mode === 'simple' && first) {
           const link = usableLink(first.result?.link);
