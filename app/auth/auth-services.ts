@@ -4,9 +4,10 @@ import type { Store } from '../store/store.ts';
 import type { AuthenticatedUser } from './authenticated-user.ts';
 import { verifyBasicUser } from './basic-users.ts';
 import { OidcLogin, type PendingLogin } from './oidc/oidc-login.ts';
-import { BoundedMemoryStore } from './session/bounded-memory-store.ts';
+import { PersistentSessionStore } from './session/persistent-session-store.ts';
 import { SealedValue } from './session/sealed-value.ts';
 import { resolveSessionSecret } from './session/session-secret.ts';
+import { strategyStamp } from './session/strategy-stamp.ts';
 
 export interface AuthStrategy {
   readonly type: 'basic' | 'oidc';
@@ -34,7 +35,7 @@ export class AuthServices {
   readonly providers: ReadonlyMap<string, OidcLogin>;
   /** Empty when auth is disabled (nothing is generated or stored then). */
   readonly sessionSecret: string;
-  readonly sessionStore: BoundedMemoryStore;
+  readonly sessionStore: PersistentSessionStore;
   readonly pendingLogins: SealedValue<PendingLogin>;
 
   constructor(options: AuthServicesOptions) {
@@ -48,7 +49,7 @@ export class AuthServices {
       auth.oidc.map((provider) => [provider.name, new OidcLogin(provider, { onFailure, ...(options.fetch ? { fetch: options.fetch } : {}) })]),
     );
     this.sessionSecret = this.enabled ? resolveSessionSecret(auth.session.secret, options.store) : '';
-    this.sessionStore = new BoundedMemoryStore({ ttlMs: auth.session.timeoutHours * 3600_000 });
+    this.sessionStore = new PersistentSessionStore({ records: options.store, ttlMs: auth.session.timeoutHours * 3600_000 });
     this.pendingLogins = new SealedValue<PendingLogin>(this.sessionSecret || 'disabled', 'oidc pending login');
   }
 
@@ -62,5 +63,10 @@ export class AuthServices {
 
   verifyBasic(username: string, password: string): Promise<AuthenticatedUser | null> {
     return verifyBasicUser(this.config.basic, username, password);
+  }
+
+  /** The fingerprint a session keeps of the configuration that admitted its user (see strategy-stamp.ts). */
+  stampOf(user: AuthenticatedUser): string | undefined {
+    return strategyStamp(this.config, user);
   }
 }

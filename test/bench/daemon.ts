@@ -20,8 +20,9 @@ export interface RunningDaemon {
 }
 
 /** Starts the daemon as a user would (`node app/main.ts`) with DD_* variables; waits for /health. */
-export async function startDaemon(env: Record<string, string> = {}, options: { storePath?: string } = {}): Promise<RunningDaemon> {
-  const port = await freePort();
+/** `port`: a given one (to restart on the address clients and providers already know), else a free one. */
+export async function startDaemon(env: Record<string, string> = {}, options: { storePath?: string; port?: number } = {}): Promise<RunningDaemon> {
+  const port = options.port ?? (await freePort());
   const storePath = options.storePath ?? mkdtempSync(join(tmpdir(), 'dd-daemon-store-'));
   const child = spawn(NODE_BIN, ['--disable-warning=ExperimentalWarning', 'app/main.ts'], {
     env: {

@@ -20,6 +20,8 @@ export interface TestClient {
   readonly clientId: string;
   readonly clientSecret: string;
   readonly redirectUris: readonly string[];
+  /** Where RP-initiated logout may send the browser back to (post_logout_redirect_uri). */
+  readonly postLogoutRedirectUris?: readonly string[];
 }
 
 export interface RunningOidcProvider {
@@ -27,6 +29,10 @@ export interface RunningOidcProvider {
   readonly issuer: string;
   /** Logins submitted to the provider's form, right or wrong. */
   readonly attempts: { login: string; ok: boolean }[];
+  /** Sign-ins the user cancelled at the form (answered with access_denied). */
+  readonly cancelled: string[];
+  /** Provider sessions ended through the end-session endpoint (RP-initiated logout), by account. */
+  readonly endedSessions: string[];
   close(): Promise<void>;
 }
 
@@ -42,17 +48,20 @@ export async function reserveIssuer(): Promise<string> {
  */
 export async function startOidcProvider(issuer: string, clients: readonly TestClient[]): Promise<RunningOidcProvider> {
   const attempts: { login: string; ok: boolean }[] = [];
+  const cancelled: string[] = [];
+  const endedSessions: string[] = [];
   const configuration: Configuration = {
     clients: clients.map((client) => ({
       client_id: client.clientId,
       client_secret: client.clientSecret,
       redirect_uris: [...client.redirectUris],
+      post_logout_redirect_uris: [...(client.postLogoutRedirectUris ?? [])],
       grant_types: ['authorization_code'],
       response_types: ['code'],
       token_endpoint_auth_method: 'client_secret_basic',
     })),
     claims: { openid: ['sub'], profile: ['name', 'preferred_username', 'groups'], email: ['email', 'email_verified'] },
-    features: { devInteractions: { enabled: false } },
+    features: { devInteractions: { enabled: false }, rpInitiatedLogout: { enabled: true, logoutSource: logoutPage } },
     interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
     jwks: { keys: [{ ...generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'jwk' }), kid: 'test', use: 'sig', alg: 'RS256' }] as never },
     cookies: { keys: ['dockdeck-test-provider-cookie-key'] },
@@ -67,6 +76,7 @@ export async function startOidcProvider(issuer: string, clients: readonly TestCl
     },
   };
   const provider = new Provider(issuer, configuration);
+  provider.on('end_session.success', (ctx: { oidc?: { session?: { accountId?: string } } }) => endedSessions.push(ctx.oidc?.session?.accountId ?? ''));
   const callback = provider.callback();
   const server: Server = createServer((req, res) => {
     const match = /^\/interaction\/([\w-]+)(\/login)?$/.exec(new URL(req.url ?? '/', issuer).pathname);
@@ -74,7 +84,7 @@ export async function startOidcProvider(issuer: string, clients: readonly TestCl
       callback(req, res);
       return;
     }
-    handleInteraction(provider, req, res, Boolean(match[2]), attempts).catch((error: unknown) => {
+    handleInteraction(provider, req, res, Boolean(match[2]), attempts, cancelled).catch((error: unknown) => {
       res.statusCode = 500;
       res.end(`interaction failed: ${String(error)}`);
     });
@@ -87,6 +97,8 @@ export async function startOidcProvider(issuer: string, clients: readonly TestCl
   return {
     issuer,
     attempts,
+    cancelled,
+    endedSessions,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
@@ -96,7 +108,14 @@ export async function startOidcProvider(issuer: string, clients: readonly TestCl
 }
 
 /** Login: a form whose password is checked. Consent: granted at once for what the client asked. */
-async function handleInteraction(provider: Provider, req: IncomingMessage, res: ServerResponse, submitted: boolean, attempts: { login: string; ok: boolean }[]): Promise<void> {
+async function handleInteraction(
+  provider: Provider,
+  req: IncomingMessage,
+  res: ServerResponse,
+  submitted: boolean,
+  attempts: { login: string; ok: boolean }[],
+  cancelled: string[],
+): Promise<void> {
   const details = await provider.interactionDetails(req, res);
   if (details.prompt.name === 'consent') {
     const grant = details.grantId
@@ -115,6 +134,12 @@ async function handleInteraction(provider: Provider, req: IncomingMessage, res: 
   }
   const form = new URLSearchParams(await readBody(req));
   const login = form.get('login') ?? '';
+  if (form.get('cancel')) {
+    // What real providers do when the user backs out: the client gets error=access_denied.
+    cancelled.push(login);
+    await provider.interactionFinished(req, res, { error: 'access_denied', error_description: 'The user cancelled the sign-in' }, { mergeWithLastSubmission: false });
+    return;
+  }
   const ok = TEST_ACCOUNTS[login]?.password === form.get('password');
   attempts.push({ login, ok });
   if (!ok) {
@@ -133,7 +158,17 @@ function loginPage(res: ServerResponse, uid: string, error: string): void {
 <label>User <input name="login" autocomplete="off"></label>
 <label>Password <input name="password" type="password"></label>
 <button type="submit">Continue to dockdeck</button>
+<button type="submit" name="cancel" value="1">Cancel</button>
 </form></body></html>`);
+}
+
+/** The provider's "sign out?" page of RP-initiated logout; `form` posts the confirmation (with its xsrf token). */
+async function logoutPage(ctx: { body: unknown }, form: string): Promise<void> {
+  ctx.body = `<!doctype html><html><head><title>Test provider sign-out</title></head><body>
+<h1>Sign out of the test provider?</h1>
+${form}
+<button type="submit" form="op.logoutForm" name="logout" value="yes">Yes, sign out</button>
+</body></html>`;
 }
 
 function readBody(req: IncomingMessage): Promise<string> {

@@ -78,6 +78,12 @@ export function authentication(auth: AuthServices): RequestHandler[] {
       return;
     }
     const sessionUser = req.session?.user;
+    const stamp = sessionUser ? auth.stampOf(sessionUser) : undefined;
+    if (sessionUser && (!stamp || req.session.stamp !== stamp)) {
+      // Sessions outlive restarts, not the configuration that admitted them (user removed, hash or allow-list changed).
+      req.session.destroy(() => withoutSession(req, res, next));
+      return;
+    }
     if (sessionUser) {
       if (isCrossOriginWrite({ method: req.method, host: req.host, header: (name) => req.get(name) }, publicHost)) {
         res.status(403).json({ error: 'Cross-site request refused', code: 'CROSS_SITE_REQUEST' });
@@ -87,6 +93,10 @@ export function authentication(auth: AuthServices): RequestHandler[] {
       next();
       return;
     }
+    withoutSession(req, res, next);
+  };
+
+  const withoutSession: RequestHandler = (req, res, next) => {
     if (auth.config.basic.length === 0 || !req.headers.authorization) {
       unauthorized(res, wantsChallenge(req, auth));
       return;

@@ -6,6 +6,10 @@ import type { AuthenticatedUser } from '../../auth/authenticated-user.ts';
 declare module 'express-session' {
   interface SessionData {
     user?: AuthenticatedUser;
+    /** The configuration that admitted the user, fingerprinted: a session outlives a restart, not a change of it. */
+    stamp?: string;
+    /** OIDC logins: the provider and the ID token for RP-initiated logout (server-side only, sealed in the store). */
+    oidc?: { provider: string; idToken?: string };
   }
 }
 
@@ -15,7 +19,8 @@ export const SESSION_COOKIE = 'dockdeck.sid';
  * Server-side sessions for the web UI: the cookie holds only a signed random id; HttpOnly,
  * SameSite=Lax, Secure whenever the request came over https (directly, or through a proxy on
  * loopback that says so). A session is created only by a successful login, and each request
- * pushes its end DD_SERVER_SESSION_TIMEOUT_HOURS further.
+ * pushes its end DD_SERVER_SESSION_TIMEOUT_HOURS further. Sessions are kept in the JSON store
+ * (PersistentSessionStore), so a restart signs no one out.
  */
 export function sessionMiddleware(auth: AuthServices): RequestHandler {
   return session({

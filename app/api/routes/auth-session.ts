@@ -1,9 +1,10 @@
 import type { Request, Response } from 'express';
+import type { SessionData } from 'express-session';
 import type { AuthenticatedUser } from '../../auth/authenticated-user.ts';
 import { SESSION_COOKIE } from '../middleware/session.ts';
 
 /** A fresh session id for the signed-in user (never the id the browser had before: no fixation). */
-export function startSession(req: Request, user: AuthenticatedUser): Promise<void> {
+export function startSession(req: Request, user: AuthenticatedUser, extra: Pick<SessionData, 'stamp' | 'oidc'> = {}): Promise<void> {
   return new Promise((resolve, reject) => {
     req.session.regenerate((error: unknown) => {
       if (error) {
@@ -11,6 +12,8 @@ export function startSession(req: Request, user: AuthenticatedUser): Promise<voi
         return;
       }
       req.session.user = user;
+      if (extra.stamp) req.session.stamp = extra.stamp;
+      if (extra.oidc) req.session.oidc = extra.oidc;
       req.session.save((saveError: unknown) => (saveError ? reject(saveError) : resolve()));
     });
   });

@@ -5,7 +5,7 @@ import { AppError } from '../../core/errors.ts';
 import type { AppContext } from '../context.ts';
 import type { RouteRegistry } from '../route-registry.ts';
 import { describeUser, endSession, startSession } from './auth-session.ts';
-import { registerOidcRoutes } from './auth-oidc.ts';
+import { providerLogoutUrl, registerOidcRoutes } from './auth-oidc.ts';
 
 const errorSchema = z.object({ error: z.string(), code: z.string() });
 export const userSchema = z.object({
@@ -76,7 +76,7 @@ export function registerAuthRoutes(api: RouteRegistry, context: AppContext): voi
       if (auth.config.basic.length === 0) throw new AppError(404, 'AUTH_STRATEGY_NOT_FOUND', 'Basic authentication is not configured');
       const user = await auth.verifyBasic(body.username, body.password);
       if (!user) throw new AppError(401, 'INVALID_CREDENTIALS', 'Wrong user name or password');
-      await startSession(req, user);
+      await startSession(req, user, { stamp: auth.stampOf(user) });
       return describeUser(user);
     },
   });
@@ -85,9 +85,19 @@ export function registerAuthRoutes(api: RouteRegistry, context: AppContext): voi
     method: 'post',
     path: '/api/v1/auth/logout',
     tag: 'auth',
-    summary: 'Ends the session of this browser (the session cookie stops working everywhere)',
-    responses: { 200: { description: 'Signed out', schema: z.object({ loggedOut: z.boolean() }) } },
-    handler: async ({ req, res }) => ({ loggedOut: await endSession(req, res) }),
+    summary: 'Ends the session of this browser (the session cookie stops working everywhere); for an OIDC session, also says where to end the provider’s',
+    responses: {
+      200: {
+        description: 'Signed out. redirectUrl: the provider’s end-session endpoint (id_token_hint, client_id, post_logout_redirect_uri back to the login page), where the browser should go next; absent when the provider offers none',
+        schema: z.object({ loggedOut: z.boolean(), redirectUrl: z.string().optional() }),
+      },
+    },
+    handler: async ({ req, res }) => {
+      const signedInWith = req.session?.user ? req.session.oidc : undefined;
+      const loggedOut = await endSession(req, res);
+      const redirectUrl = loggedOut && signedInWith ? await providerLogoutUrl(authOf(context), signedInWith, req) : undefined;
+      return { loggedOut, ...(redirectUrl ? { redirectUrl } : {}) };
+    },
   });
 
   registerOidcRoutes(api, context);

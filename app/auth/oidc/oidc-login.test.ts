@@ -76,7 +76,28 @@ describe('OidcLogin', () => {
     expect(await refused(pending)).toMatchObject({ status: 401, code: 'OIDC_STATE_INVALID' });
     now = 0;
     const denied = (await login.finish(new URLSearchParams({ state: pending.state, error: 'access_denied' }), pending).catch((e: unknown) => e)) as AppError;
-    expect(denied).toMatchObject({ status: 401, code: 'OIDC_LOGIN_FAILED' });
+    expect(denied).toMatchObject({ status: 401, code: 'OIDC_LOGIN_FAILED', details: { providerError: 'access_denied' } });
     expect(denied.message).toContain('access_denied');
+  });
+
+  it('builds the end-session URL with the ID token hint, the client and the page to come back to', async () => {
+    const withLogout = { ...metadata, end_session_endpoint: `${issuer}/session/end` };
+    const login = new OidcLogin(provider, { fetch: (async () => Response.json(withLogout)) as unknown as typeof fetch });
+    const url = await login.endSessionUrl('id.token.sig', 'https://dd.example.test/login');
+    expect(`${url?.origin}${url?.pathname}`).toBe(`${issuer}/session/end`);
+    expect(Object.fromEntries(url!.searchParams)).toEqual({ client_id: 'dockdeck', id_token_hint: 'id.token.sig', post_logout_redirect_uri: 'https://dd.example.test/login' });
+    // Without a kept token the provider still learns the client.
+    expect(Object.fromEntries((await login.endSessionUrl(undefined, 'https://dd.example.test/login'))!.searchParams)).toEqual({
+      client_id: 'dockdeck',
+      post_logout_redirect_uri: 'https://dd.example.test/login',
+    });
+  });
+
+  it('has no end-session URL when the provider advertises none or cannot be reached', async () => {
+    expect(await new OidcLogin(provider, { fetch: flakyProvider(0).fetch }).endSessionUrl('t', 'https://dd.example.test/login')).toBeUndefined();
+    const failures: string[] = [];
+    const down = new OidcLogin(provider, { fetch: flakyProvider(5).fetch, onFailure: (name) => failures.push(name) });
+    expect(await down.endSessionUrl('t', 'https://dd.example.test/login')).toBeUndefined();
+    expect(failures).toEqual(['idp']);
   });
 });

@@ -17,6 +17,15 @@ export interface PendingLogin {
 
 export const PENDING_LOGIN_TTL_MS = 10 * 60 * 1000;
 
+/** Longest ID token kept for the logout hint (a larger one is not kept; logout then names the client only). */
+export const MAX_ID_TOKEN_LENGTH = 16 * 1024;
+
+/** What a completed login yields: the user's claims, and the ID token for RP-initiated logout. */
+export interface FinishedLogin {
+  readonly claims: Claims;
+  readonly idToken?: string;
+}
+
 export interface OidcLoginOptions {
   /** Replaces global fetch for every call to the provider (tests, proxies). */
   readonly fetch?: typeof fetch;
@@ -63,8 +72,8 @@ export class OidcLogin {
     return { url, pending };
   }
 
-  /** Exchanges the code of a callback (its query string) for the user's claims. */
-  async finish(query: URLSearchParams, pending: PendingLogin | undefined): Promise<Claims> {
+  /** Exchanges the code of a callback (its query string) for the user's claims and ID token. */
+  async finish(query: URLSearchParams, pending: PendingLogin | undefined): Promise<FinishedLogin> {
     const state = query.get('state') ?? '';
     if (!pending || pending.provider !== this.config.name || pending.expiresAt <= this.#now() || !sameText(state, pending.state)) {
       throw new AppError(401, 'OIDC_STATE_INVALID', 'The login could not be matched to one started in this browser (expired, replayed or forged); start it again');
@@ -72,7 +81,8 @@ export class OidcLogin {
     const providerError = query.get('error');
     if (providerError) {
       const description = (query.get('error_description') ?? '').slice(0, 200);
-      throw new AppError(401, 'OIDC_LOGIN_FAILED', `The provider refused the login: ${providerError.slice(0, 80)}${description ? ` (${description})` : ''}`);
+      const error = providerError.slice(0, 80);
+      throw new AppError(401, 'OIDC_LOGIN_FAILED', `The provider refused the login: ${error}${description ? ` (${description})` : ''}`, { providerError: error });
     }
     const configuration = await this.#discovered();
     const currentUrl = new URL(pending.callbackUrl);
@@ -90,7 +100,20 @@ export class OidcLogin {
       throw new AppError(401, 'OIDC_LOGIN_FAILED', `The login with ${this.config.name} could not be completed: ${shortReason(error)}`);
     }
     const idClaims: Claims = tokens.claims() ?? {};
-    return { ...idClaims, ...(await this.#userInfo(configuration, tokens.access_token, idClaims.sub)) };
+    const claims = { ...idClaims, ...(await this.#userInfo(configuration, tokens.access_token, idClaims.sub)) };
+    const idToken = tokens.id_token && tokens.id_token.length <= MAX_ID_TOKEN_LENGTH ? tokens.id_token : undefined;
+    return { claims, ...(idToken ? { idToken } : {}) };
+  }
+
+  /**
+   * RP-initiated logout: the provider's end-session URL with the ID token as hint and the page to
+   * come back to, or undefined when the provider offers none (or cannot be reached: dockdeck's own
+   * session is over either way).
+   */
+  async endSessionUrl(idToken: string | undefined, postLogoutRedirectUri: string): Promise<URL | undefined> {
+    const configuration = await this.#discovered().catch(() => undefined);
+    if (!configuration?.serverMetadata().end_session_endpoint) return undefined;
+    return oidc.buildEndSessionUrl(configuration, { post_logout_redirect_uri: postLogoutRedirectUri, ...(idToken ? { id_token_hint: idToken } : {}) });
   }
 
   /** UserInfo often holds what the ID token leaves out (groups, e-mail). Without it, the ID token's claims stand. */

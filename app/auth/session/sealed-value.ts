@@ -6,9 +6,12 @@ import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:cr
  */
 export class SealedValue<T> {
   readonly #key: Buffer;
+  readonly #maxLength: number;
 
-  constructor(secret: string, purpose: string) {
+  /** `maxLength`: longer sealed text is refused unread (a cookie is at most 4 KB; server-side values may be larger). */
+  constructor(secret: string, purpose: string, maxLength = 8192) {
     this.#key = Buffer.from(hkdfSync('sha256', secret, 'dockdeck', purpose, 32));
+    this.#maxLength = maxLength;
   }
 
   seal(value: T): string {
@@ -20,7 +23,7 @@ export class SealedValue<T> {
 
   /** The value, or undefined for anything not sealed by this key (tampered, truncated, foreign). */
   open(sealed: string | undefined): T | undefined {
-    if (!sealed || sealed.length > 8192) return undefined;
+    if (!sealed || sealed.length > this.#maxLength) return undefined;
     const [iv, tag, body, extra] = sealed.split('.').map((part) => Buffer.from(part, 'base64url'));
     if (!iv || !tag || !body || extra || iv.length !== 12 || tag.length !== 16) return undefined;
     try {

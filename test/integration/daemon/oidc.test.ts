@@ -1,10 +1,12 @@
-import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import bcrypt from 'bcryptjs';
 import WebSocket from 'ws';
 import { CookieClient } from '../../bench/cookie-client.ts';
 import { startDaemon, type RunningDaemon } from '../../bench/daemon.ts';
 import { reserveIssuer, startOidcProvider, type RunningOidcProvider } from '../../bench/oidc-provider.ts';
+import { waitFor } from '../../bench/registry-server.ts';
 
 /**
  * OpenID Connect sign-in against a real provider (oidc-provider on loopback), driven like a browser
@@ -16,11 +18,12 @@ describe('OpenID Connect login', () => {
   const secrets = { test: 'test-client-secret-0123456789', strict: 'strict-client-secret-0123456789' };
   const sessionCookie = 'dockdeck.sid';
   const basic = `Basic ${Buffer.from('admin:correct horse').toString('base64')}`;
+  let daemonEnv: Record<string, string>;
 
   beforeAll(async () => {
     const issuer = await reserveIssuer();
     // The daemon discovers the provider at the first login, so the provider may start second.
-    daemon = await startDaemon({
+    daemonEnv = {
       DD_WATCHER_LOCAL_SOCKET: '/tmp/dockdeck-no-such-engine.sock',
       DD_AUTH_BASIC_ADMIN_USER: 'admin',
       DD_AUTH_BASIC_ADMIN_HASH: bcrypt.hashSync('correct horse', 6),
@@ -31,10 +34,11 @@ describe('OpenID Connect login', () => {
       DD_AUTH_OIDC_STRICT_CLIENTID: 'dockdeck-strict',
       DD_AUTH_OIDC_STRICT_CLIENTSECRET: secrets.strict,
       DD_AUTH_OIDC_STRICT_ALLOWGROUPS: 'dockdeck-admins',
-    });
+    };
+    daemon = await startDaemon(daemonEnv);
     const base = daemon.url;
     op = await startOidcProvider(issuer, [
-      { clientId: 'dockdeck', clientSecret: secrets.test, redirectUris: [`${base}/api/v1/auth/oidc/test/cb`] },
+      { clientId: 'dockdeck', clientSecret: secrets.test, redirectUris: [`${base}/api/v1/auth/oidc/test/cb`], postLogoutRedirectUris: [`${base}/login`] },
       { clientId: 'dockdeck-strict', clientSecret: secrets.strict, redirectUris: [`${base}/api/v1/auth/oidc/strict/cb`] },
     ]);
   });
@@ -43,26 +47,36 @@ describe('OpenID Connect login', () => {
     await op?.close();
   });
 
-  /** Runs the whole code flow for one account; returns the client holding the session and the hops. */
-  async function signIn(provider: string, login: string, password: string, returnTo = '/containers') {
-    const client = new CookieClient();
-    const start = await client.follow(`${daemon.url}/api/v1/auth/oidc/${provider}/redirect?returnTo=${encodeURIComponent(returnTo)}`);
-    expect(start.response.status).toBe(200);
-    const form = await start.response.text();
+  /** Stops at the daemon's answer to the callback: the redirect back into the UI. */
+  const intoUi = (next: string) => next.startsWith(daemon.url) && !next.includes('/api/v1/auth/oidc/');
+
+  /** Submits the provider's login form (or cancels it); undefined when the provider signed the browser in without one. */
+  async function submitProviderForm(client: CookieClient, page: Response, fields: Record<string, string>): Promise<Response> {
+    const form = await page.text();
     expect(form).toContain('Test provider');
     const action = /action="([^"]+)"/.exec(form)?.[1];
     expect(action).toBeDefined();
-    const submitted = await client.fetch(new URL(action!, op.issuer).href, {
+    return client.fetch(new URL(action!, op.issuer).href, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ login, password }).toString(),
+      body: new URLSearchParams(fields).toString(),
     });
+  }
+
+  /** Runs the whole code flow for one account; returns the client holding the session and the hops. */
+  async function signIn(provider: string, login: string, password: string, returnTo = '/containers', client = new CookieClient()) {
+    const start = await client.follow(`${daemon.url}/api/v1/auth/oidc/${provider}/redirect?returnTo=${encodeURIComponent(returnTo)}`);
+    expect(start.response.status).toBe(200);
+    const submitted = await submitProviderForm(client, start.response, { login, password });
     if (submitted.status === 401) return { client, refused: await submitted.text(), end: undefined };
     expect(submitted.status).toBe(303);
-    // Stops at the daemon's answer to the callback: the redirect back into the UI.
-    const intoUi = (next: string) => next.startsWith(daemon.url) && !next.includes('/api/v1/auth/oidc/');
     const end = await client.follow(new URL(submitted.headers.get('location')!, op.issuer).href, intoUi);
     return { client, refused: undefined, end };
+  }
+
+  /** The pending-login cookies the client holds for the callback path. */
+  async function pendingCookies(client: CookieClient, provider = 'test') {
+    return (await client.jar.getCookies(`${daemon.url}/api/v1/auth/oidc/${provider}/cb`)).filter((cookie) => cookie.key.startsWith('dockdeck.oidc'));
   }
 
   it('lists both ways to sign in without authentication', async () => {
@@ -87,11 +101,14 @@ describe('OpenID Connect login', () => {
     expect(location.searchParams.get('nonce')).toMatch(/^[\w-]{20,}$/);
     expect(location.searchParams.get('scope')).toBe('openid profile email');
     expect(location.searchParams.get('redirect_uri')).toBe(`${daemon.url}/api/v1/auth/oidc/test/cb`);
-    const pending = await client.cookieAttributes(daemon.url + '/api/v1/auth/oidc/test/cb', 'dockdeck.oidc');
+    // One cookie per login, named by its state, for the OIDC endpoints only.
+    const pending = await client.cookieAttributes(daemon.url + '/api/v1/auth/oidc/test/cb', `dockdeck.oidc.${location.searchParams.get('state')}`);
+    expect(await pendingCookies(client)).toHaveLength(1);
+    expect(await client.cookie(daemon.url + '/api/v1/containers', `dockdeck.oidc.${location.searchParams.get('state')}`)).toBeUndefined();
     expect(pending?.httpOnly).toBe(true);
     expect(pending?.sameSite).toBe('lax');
-    // Sealed: neither the verifier nor the state can be read from it.
-    expect(pending?.value).not.toContain(location.searchParams.get('state')!);
+    // Sealed: neither the verifier nor the nonce can be read from it.
+    expect(pending?.value).not.toContain(location.searchParams.get('nonce')!);
     expect(Buffer.from(pending!.value.split('.')[2]!, 'base64url').toString('latin1')).not.toContain('codeVerifier');
   });
 
@@ -109,7 +126,7 @@ describe('OpenID Connect login', () => {
     expect(cookie?.httpOnly).toBe(true);
     expect(cookie?.sameSite).toBe('lax');
     expect(cookie?.secure).toBe(false);
-    expect(await client.cookie(`${daemon.url}/api/v1/auth/oidc/test/cb`, 'dockdeck.oidc')).toBeUndefined();
+    expect(await pendingCookies(client)).toEqual([]);
 
     const me = await client.fetch(`${daemon.url}/api/v1/auth/user`);
     expect(me.status).toBe(200);
@@ -172,11 +189,20 @@ describe('OpenID Connect login', () => {
     expect((await fetch(`${daemon.url}/api/v1/auth/oidc/nope/redirect`)).status).toBe(404);
   });
 
-  it('refuses a user outside ALLOWGROUPS and admits one inside', async () => {
+  it('refuses a user outside ALLOWGROUPS (a browser lands on the login page, an API client gets JSON) and admits one inside', async () => {
     const bob = await signIn('strict', 'bob', 'builder');
-    expect(bob.end!.response.status).toBe(403);
-    expect(await bob.end!.response.json()).toEqual({ error: 'User bob is not allowed to sign in to dockdeck', code: 'OIDC_USER_NOT_ALLOWED' });
+    expect(bob.end!.response.status).toBe(302);
+    expect(bob.end!.url).toBe(`${daemon.url}/login?error=not_allowed`);
     expect(await bob.client.cookie(daemon.url, sessionCookie)).toBeUndefined();
+    // The same refusal to a client that does not ask for HTML: the JSON error.
+    const client = new CookieClient();
+    const start = await client.follow(`${daemon.url}/api/v1/auth/oidc/strict/redirect`);
+    const submitted = await submitProviderForm(client, start.response, { login: 'bob', password: 'builder' });
+    const atCallback = await client.follow(new URL(submitted.headers.get('location')!, op.issuer).href, (next) => next.includes('/api/v1/auth/oidc/strict/cb?'));
+    const json = await client.fetch(atCallback.url, { headers: { accept: 'application/json' } });
+    expect(json.status).toBe(403);
+    expect(await json.json()).toEqual({ error: 'User bob is not allowed to sign in to dockdeck', code: 'OIDC_USER_NOT_ALLOWED' });
+    expect(await client.cookie(daemon.url, sessionCookie)).toBeUndefined();
     const alice = await signIn('strict', 'alice', 'wonderland', '/');
     expect(alice.end!.response.headers.get('location')).toBe('/');
     expect((await alice.client.fetch(`${daemon.url}/api/v1/containers`)).status).toBe(200);
@@ -196,10 +222,115 @@ describe('OpenID Connect login', () => {
 
     const logout = await client.fetch(`${daemon.url}/api/v1/auth/logout`, { method: 'POST' });
     expect(logout.status).toBe(200);
-    expect(await logout.json()).toEqual({ loggedOut: true });
+    expect(await logout.json()).toEqual({ loggedOut: true, redirectUrl: expect.any(String) });
     expect(await client.cookie(daemon.url, sessionCookie)).toBeUndefined();
     expect((await withCookie(value)).status).toBe(401);
     expect((await client.fetch(`${daemon.url}/api/v1/auth/user`)).status).toBe(401);
+  });
+
+  it('signs out of the provider too: logout answers its end-session URL, whose page returns to the login page', async () => {
+    const { client } = await signIn('test', 'alice', 'wonderland');
+    const discovery = (await (await fetch(`${op.issuer}/.well-known/openid-configuration`)).json()) as { end_session_endpoint: string };
+    const logout = await client.fetch(`${daemon.url}/api/v1/auth/logout`, { method: 'POST' });
+    const answer = (await logout.json()) as { loggedOut: boolean; redirectUrl: string };
+    expect(answer.loggedOut).toBe(true);
+    const endSession = new URL(answer.redirectUrl);
+    expect(`${endSession.origin}${endSession.pathname}`).toBe(discovery.end_session_endpoint);
+    expect(endSession.searchParams.get('client_id')).toBe('dockdeck');
+    expect(endSession.searchParams.get('post_logout_redirect_uri')).toBe(`${daemon.url}/login`);
+    // The hint is the ID token of this very login: issued by the provider for dockdeck, about alice.
+    const [, payload] = endSession.searchParams.get('id_token_hint')!.split('.');
+    expect(JSON.parse(Buffer.from(payload!, 'base64url').toString('utf8'))).toMatchObject({ iss: op.issuer, aud: 'dockdeck', sub: 'alice' });
+
+    // The provider's page asks, the confirmation ends its session and sends the browser to dockdeck's login page.
+    const page = await client.fetch(answer.redirectUrl, { headers: { accept: 'text/html' } });
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    expect(html).toContain('Sign out of the test provider?');
+    const action = /<form id="op.logoutForm" method="post" action="([^"]+)"/.exec(html)?.[1];
+    const xsrf = /name="xsrf" value="([^"]+)"/.exec(html)?.[1];
+    const confirmed = await client.fetch(new URL(action!, op.issuer).href, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ xsrf: xsrf!, logout: 'yes' }).toString(),
+    });
+    expect(confirmed.status).toBe(303);
+    expect(confirmed.headers.get('location')).toBe(`${daemon.url}/login`);
+    expect(op.endedSessions).toContain('alice');
+    // Signed out at the provider: the next login asks for the password again.
+    const again = await client.follow(`${daemon.url}/api/v1/auth/oidc/test/redirect`);
+    expect(again.response.status).toBe(200);
+    expect(await again.response.text()).toContain('name="password"');
+
+    // A Basic session has no provider to sign out of; a second logout ends nothing.
+    const basicClient = new CookieClient();
+    await basicClient.fetch(`${daemon.url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: 'correct horse' }) });
+    expect(await (await basicClient.fetch(`${daemon.url}/api/v1/auth/logout`, { method: 'POST' })).json()).toEqual({ loggedOut: true });
+    expect(await (await basicClient.fetch(`${daemon.url}/api/v1/auth/logout`, { method: 'POST' })).json()).toEqual({ loggedOut: false });
+  });
+
+  it('sends a browser whose login fails to the login page with a short reason; API clients keep the JSON error', async () => {
+    const html = { accept: 'text/html,application/xhtml+xml' };
+    const client = new CookieClient();
+    // Forged state.
+    await (await client.fetch(`${daemon.url}/api/v1/auth/oidc/test/redirect`)).body?.cancel();
+    const forged = await client.fetch(`${daemon.url}/api/v1/auth/oidc/test/cb?code=abc&state=forged-state-value-123`, { headers: html });
+    expect(forged.status).toBe(302);
+    expect(forged.headers.get('location')).toBe('/login?error=state_invalid');
+    expect(forged.headers.get('cache-control')).toBe('no-store');
+    // The user cancels at the provider: it answers access_denied.
+    const start = await client.follow(`${daemon.url}/api/v1/auth/oidc/test/redirect`);
+    const cancelled = await submitProviderForm(client, start.response, { login: '', password: '', cancel: '1' });
+    expect(cancelled.status).toBe(303);
+    const denied = await client.follow(new URL(cancelled.headers.get('location')!, op.issuer).href, intoUi);
+    expect(denied.visited.some((url) => url.includes('/api/v1/auth/oidc/test/cb?') && url.includes('error=access_denied'))).toBe(true);
+    expect(denied.url).toBe(`${daemon.url}/login?error=access_denied`);
+    expect(op.cancelled.length).toBeGreaterThan(0);
+    // An unknown provider, from the address bar.
+    const unknown = await fetch(`${daemon.url}/api/v1/auth/oidc/nope/redirect`, { headers: html, redirect: 'manual' });
+    expect(unknown.headers.get('location')).toBe('/login?error=unknown_provider');
+    // The same failures for a client that wants JSON.
+    const forgedJson = await fetch(`${daemon.url}/api/v1/auth/oidc/test/cb?code=abc&state=forged-state-value-123`, { headers: { accept: 'application/json' } });
+    expect(forgedJson.status).toBe(401);
+    expect(await forgedJson.json()).toMatchObject({ code: 'OIDC_STATE_INVALID' });
+    expect((await fetch(`${daemon.url}/api/v1/auth/oidc/nope/redirect`, { redirect: 'manual' })).status).toBe(404);
+    // The log says why (with no code or state).
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(daemon.output()).toContain('OpenID Connect login failed');
+    expect(daemon.output()).toContain('access_denied');
+  });
+
+  it('completes two logins started at once in one browser, and keeps the pending ones bounded', async () => {
+    const client = new CookieClient();
+    const first = await client.fetch(`${daemon.url}/api/v1/auth/oidc/test/redirect?returnTo=/containers`);
+    const second = await client.fetch(`${daemon.url}/api/v1/auth/oidc/test/redirect?returnTo=/operations`);
+    const firstAt = new URL(first.headers.get('location')!);
+    const secondAt = new URL(second.headers.get('location')!);
+    expect(firstAt.searchParams.get('state')).not.toBe(secondAt.searchParams.get('state'));
+    expect(await pendingCookies(client)).toHaveLength(2);
+
+    // The second finishes first, then the first: each finds its own pending login.
+    const finish = async (authorizationUrl: URL) => {
+      const page = await client.follow(authorizationUrl.href, intoUi);
+      if (page.response.status === 302) return page;
+      const submitted = await submitProviderForm(client, page.response, { login: 'alice', password: 'wonderland' });
+      return client.follow(new URL(submitted.headers.get('location')!, op.issuer).href, intoUi);
+    };
+    const secondDone = await finish(secondAt);
+    expect(secondDone.url).toBe(`${daemon.url}/operations`);
+    const firstDone = await finish(firstAt);
+    expect(firstDone.url).toBe(`${daemon.url}/containers`);
+    expect((await client.fetch(`${daemon.url}/api/v1/auth/user`)).status).toBe(200);
+    expect(await pendingCookies(client)).toEqual([]);
+
+    // Many started and never finished: at most five are kept, the newest.
+    const states: string[] = [];
+    for (let index = 0; index < 8; index++) {
+      const response = await client.fetch(`${daemon.url}/api/v1/auth/oidc/test/redirect`);
+      states.push(new URL(response.headers.get('location')!).searchParams.get('state')!);
+    }
+    const kept = (await pendingCookies(client)).map((cookie) => cookie.key).sort();
+    expect(kept).toEqual(states.slice(-5).map((state) => `dockdeck.oidc.${state}`).sort());
   });
 
   it('signs in with the Basic form into a session too', async () => {
@@ -213,6 +344,66 @@ describe('OpenID Connect login', () => {
     expect((await client.fetch(`${daemon.url}/api/v1/containers`)).status).toBe(200);
     const bad = await client.fetch(`${daemon.url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"username":' });
     expect(bad.status).toBe(400);
+  });
+
+  /** Stops the daemon and starts it again on the same port with the same store (a restart, or an update of dockdeck). */
+  async function restart(env: Record<string, string> = daemonEnv): Promise<void> {
+    const { port, storePath } = daemon;
+    expect(await daemon.stop()).toBe(0);
+    daemon = await startDaemon(env, { storePath, port });
+  }
+
+  type StoreFile = { settings: { sessionSecret?: string }; sessions: Record<string, { expiresAt: string; sealed: string }> };
+  const storeFile = () => JSON.parse(readFileSync(join(daemon.storePath, 'dd.json'), 'utf8')) as StoreFile;
+
+  it('keeps sessions across a restart, in the store only as hashes of their ids, sealed, ending when idle', async () => {
+    const oidcUser = await signIn('test', 'alice', 'wonderland', '/');
+    const basicUser = new CookieClient();
+    await basicUser.fetch(`${daemon.url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: 'correct horse' }) });
+    const sid = (cookie: string) => /^s:([^.]+)\./.exec(decodeURIComponent(cookie))![1]!;
+    const oidcSid = sid((await oidcUser.client.cookie(daemon.url, sessionCookie))!);
+
+    await restart();
+    const me = await oidcUser.client.fetch(`${daemon.url}/api/v1/auth/user`);
+    expect(me.status).toBe(200);
+    expect(await me.json()).toMatchObject({ type: 'oidc', user: 'alice' });
+    expect((await basicUser.fetch(`${daemon.url}/api/v1/containers`)).status).toBe(200);
+
+    const file = readFileSync(join(daemon.storePath, 'dd.json'), 'utf8');
+    expect(statSync(join(daemon.storePath, 'dd.json')).mode & 0o777).toBe(0o600);
+    const key = createHash('sha256').update(oidcSid).digest('hex');
+    expect(storeFile().sessions[key]).toEqual({ expiresAt: expect.any(String), sealed: expect.any(String) });
+    // Nothing a cookie could be made from, and nothing of who is signed in or their token.
+    expect(file).not.toContain(oidcSid);
+    expect(file).not.toContain('alice');
+    // Still signs out of the provider after the restart (the ID token came back from the store, where it is sealed).
+    const logout = (await (await oidcUser.client.fetch(`${daemon.url}/api/v1/auth/logout`, { method: 'POST' })).json()) as { redirectUrl?: string };
+    const idToken = new URL(logout.redirectUrl!).searchParams.get('id_token_hint')!;
+    expect(idToken).toMatch(/^eyJ[\w-]+\.[\w-]+\.[\w-]+$/);
+    for (const part of idToken.split('.')) expect(file).not.toContain(part);
+    // Written at once (coalesced with whatever else changed), not at the next shutdown.
+    await waitFor(async () => storeFile().sessions[key] === undefined, 5000, 'the ended session to leave the store file');
+
+    // Idle past the timeout while dockdeck was down: the session has ended when it is back.
+    await daemon.stop();
+    const idle = storeFile();
+    for (const session of Object.values(idle.sessions)) session.expiresAt = new Date(Date.now() - 1000).toISOString();
+    writeFileSync(join(daemon.storePath, 'dd.json'), JSON.stringify(idle), { mode: 0o600 });
+    await restart();
+    const expired = await basicUser.fetch(`${daemon.url}/api/v1/containers`);
+    expect(expired.status).toBe(401);
+    expect(storeFile().sessions).toEqual({});
+  });
+
+  it('ends a kept session once the configuration that admitted its user changed', async () => {
+    const client = new CookieClient();
+    await client.fetch(`${daemon.url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: 'correct horse' }) });
+    const alice = await signIn('strict', 'alice', 'wonderland', '/');
+    await restart({ ...daemonEnv, DD_AUTH_BASIC_ADMIN_HASH: bcrypt.hashSync('a new password', 6) });
+    expect((await client.fetch(`${daemon.url}/api/v1/containers`)).status).toBe(401);
+    // The OIDC provider's settings did not change: its session goes on.
+    expect((await alice.client.fetch(`${daemon.url}/api/v1/containers`)).status).toBe(200);
+    await restart();
   });
 
   it('keeps the session secret in the store and never prints it or the client secrets', async () => {
