@@ -13,9 +13,9 @@ const settings = {
 };
 
 /**
- * The JSON body a webhook receives (documented): title, message, mode, reason, event
- * (`update-available`, `test`, or what an update did), `result` (the operation's outcome, on those) and one
- * object per container.
+ * The JSON body a webhook receives (documented): title, message, mode, reason and one object per
+ * container; a message about what an update did adds `event` (its EVENTS kind) and `result` (the
+ * operation's outcome). Available updates keep the body they always had.
  */
 export function webhookBody(delivery: Delivery): Record<string, unknown> {
   return {
@@ -23,8 +23,7 @@ export function webhookBody(delivery: Delivery): Record<string, unknown> {
     message: delivery.message.body,
     mode: delivery.mode,
     reason: delivery.reason,
-    event: delivery.result?.event ?? (delivery.reason === 'test' ? 'test' : 'update-available'),
-    ...(delivery.result ? { result: delivery.result } : {}),
+    ...(delivery.result ? { event: delivery.result.event, result: delivery.result } : {}),
     containers: delivery.containers.map((container) => {
       const v = containerVariables(container);
       return { id: v.id, name: v.name, displayName: v.displayName, watcher: v.watcher, agent: v.agent || null, host: v.host, image: v.image, kind: v.kind, currentValue: v.currentValue, newValue: v.newValue, link: v.link || null };

@@ -105,6 +105,17 @@ export const startWebhookReceiver = (token: string): Promise<Receiver> =>
             host: isString, image: isString, kind: isString, currentValue: isString, newValue: isString, link: (v) => v === null || isUrl(v),
           }),
         ),
+        // Only on messages about what an update did.
+        event: (value) => value === 'update-applied' || value === 'update-failed' || value === 'rollback-failed',
+        result: isObjectWith(
+          {
+            event: isString, outcome: isString, operationId: isNonEmptyString, operationKind: (v) => v === 'update' || v === 'rollback',
+            containerId: isString, containerName: isNonEmptyString, identity: isNonEmptyString, watcher: isString, agent: isString,
+            fromVersion: isString, toVersion: isString, targetImage: isString, reason: isString, kept: (v) => v === true,
+            gaveUpReason: (v) => v === 'retries-exhausted' || v === 'old-container-gone', at: isString,
+          },
+          ['event', 'outcome', 'operationId', 'operationKind', 'containerId', 'containerName', 'identity', 'watcher', 'fromVersion', 'toVersion', 'targetImage', 'at'],
+        ),
       },
       ['title', 'message', 'mode', 'reason', 'containers'],
       (request) => (request.headers.authorization === `Bearer ${token}` ? null : 'unauthorized'),

@@ -2,6 +2,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { sampleContainer } from '../../../app/triggers/testing/sample-container.ts';
+import { sampleOperation } from '../../../app/triggers/testing/sample-operation.ts';
 import {
   startDiscordReceiver,
   startGotifyReceiver,
@@ -93,6 +94,25 @@ describe('HTTP API providers against strict local receivers', () => {
     expect(body.containers).toEqual([
       { id: 'id-web', name: 'web', displayName: 'web', watcher: 'local', agent: null, host: 'local', image: 'registry.local/app', kind: 'minor', currentValue: '1.0.0', newValue: '1.1.0', link: 'https://example.test/releases/1.1.0' },
     ]);
+  });
+
+  it('http webhook: a message about what an update did adds event and result', async () => {
+    const receiver = await startWebhookReceiver('hooktoken');
+    cleanups.push(() => receiver.close());
+    const temp = await tempStoreFolder();
+    cleanups.push(temp.remove);
+    const { bus, service, stop } = await startService(temp.folder, [triggerGroup('http', 'one', { url: `${receiver.url}/hook`, token: 'hooktoken', events: 'update-failed' })]);
+    cleanups.push(stop);
+    bus.emit('update-operation-changed', { operation: sampleOperation('rolled-back') });
+    await service.idle();
+    expect(receiver.rejected).toEqual([]);
+    const body = JSON.parse(receiver.accepted[0]!.body) as Record<string, any>;
+    expect(body).toMatchObject({
+      title: '⚠️ web: update to 1.3.0 failed, rolled back to 1.2.0',
+      event: 'update-failed',
+      result: { outcome: 'rolled-back', operationId: 'op-1', fromVersion: '1.2.0', toVersion: '1.3.0', reason: 'container exited (code 3)' },
+      containers: [],
+    });
   });
 
   it('http webhook: a redirect is not followed when credentials are set', async () => {

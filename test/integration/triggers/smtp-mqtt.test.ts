@@ -4,6 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/glob
 import mqtt from 'mqtt';
 import { SMTPServer } from 'smtp-server';
 import { sampleContainer } from '../../../app/triggers/testing/sample-container.ts';
+import { sampleOperation } from '../../../app/triggers/testing/sample-operation.ts';
 import { emitCycle, startService, tempStoreFolder, triggerGroup } from './trigger-helpers.ts';
 
 async function freePort(): Promise<number> {
@@ -139,5 +140,30 @@ describe('mqtt trigger against a real mosquitto broker', () => {
     expect(config).toMatchObject({ unique_id: 'dockdeck_local_web', state_topic: 'dockdeck/container/local/web', name: 'web' });
     const state = JSON.parse(received.get('dockdeck/container/local/web')!.payload);
     expect(state).toMatchObject({ installed_version: '1.0.0', latest_version: '1.1.0', release_url: 'https://example.test/releases/1.1.0', host: 'local' });
+  });
+
+  it('publishes what an update did, not retained, to the result topic, and leaves the state alone', async () => {
+    const temp = await tempStoreFolder();
+    cleanups.push(temp.remove);
+    const client = await mqtt.connectAsync(url, { reconnectPeriod: 0 });
+    cleanups.push(() => client.endAsync());
+    const received: { topic: string; payload: string; retain: boolean }[] = [];
+    client.on('message', (topic, payload, packet) => received.push({ topic, payload: payload.toString(), retain: packet.retain }));
+    await client.subscribeAsync(['dockdeck-results/#', 'homeassistant-results/#']);
+    const started = await startService(temp.folder, [
+      triggerGroup('mqtt', 'ops', { url, topic: 'dockdeck-results', hassprefix: 'homeassistant-results', events: 'rollback-failed' }),
+    ]);
+    cleanups.push(started.stop);
+    started.bus.emit('update-operation-changed', { operation: sampleOperation('rollback-failed', { containerName: 'web/#', identity: '::local::web/#' }) });
+    await started.service.idle();
+    for (let i = 0; i < 50 && received.length < 1; i++) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(received.map((message) => [message.topic, message.retain])).toEqual([['dockdeck-results/local/web__/result', false]]);
+    expect(JSON.parse(received[0]!.payload)).toMatchObject({
+      title: '🚨 web/#: rollback failed, service may be down',
+      event: 'rollback-failed',
+      outcome: 'rollback-failed',
+      operationId: 'op-1',
+      reason: expect.stringContaining('Rollback failed'),
+    });
   });
 });
