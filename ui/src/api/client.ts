@@ -36,7 +36,8 @@ export const api = {
   authStrategies: () => request<AuthStrategy[]>('/api/v1/auth/strategies'),
   authUser: () => request<AuthUser>('/api/v1/auth/user'),
   login: (username: string, password: string) => request<AuthUser>('/api/v1/auth/login', { method: 'POST', body: { username, password } }),
-  logout: () => request<{ loggedOut: boolean }>('/api/v1/auth/logout', { method: 'POST' }),
+  /** redirectUrl: the identity provider's sign-out page, where the browser goes next (OIDC sessions). */
+  logout: () => request<{ loggedOut: boolean; redirectUrl?: string }>('/api/v1/auth/logout', { method: 'POST' }),
   listContainers: (query: Record<string, string> = {}) =>
     request<Page<Container>>(`/api/v1/containers?${new URLSearchParams({ limit: '0', ...query })}`),
   containerSummary: () => request<ContainerSummary>('/api/v1/containers/summary'),
