@@ -9,6 +9,9 @@ export const router = createRouter({
     { path: '/containers/:id', name: 'container', component: () => import('./views/ContainerView.vue'), props: true, meta: { title: 'Container' } },
     { path: '/operations', name: 'operations', component: () => import('./views/OperationsView.vue'), meta: { title: 'Operations' } },
     { path: '/system', name: 'system', component: () => import('./views/SystemView.vue'), meta: { title: 'System' } },
+    // Where providers send the browser after sign-out or a failed sign-in. Signed out, App shows the
+    // login page whatever the route; signed in, there is nothing to do here (App goes to the dashboard).
+    { path: '/login', name: 'login', component: DashboardView, meta: { title: 'Sign in' } },
     { path: '/:rest(.*)*', name: 'not-found', component: () => import('./views/NotFoundView.vue'), meta: { title: 'Not found' } },
   ],
   scrollBehavior: () => ({ top: 0 }),

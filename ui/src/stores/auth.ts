@@ -9,11 +9,21 @@ import type { AuthStrategy, AuthUser } from '../api/types.ts';
  */
 export type AuthPhase = 'checking' | 'signed-in' | 'open' | 'signed-out' | 'unreachable';
 
+/** The reason of a failed provider sign-in: the daemon sends the browser to `/login?error=<code>`. */
+function failedLoginCode(): string {
+  return location.pathname === LOGIN_PATH ? (new URLSearchParams(location.search).get('error') ?? '').slice(0, 40) : '';
+}
+
+/** The page the provider sends the browser back to after signing out, and failed sign-ins land on. */
+export const LOGIN_PATH = '/login';
+
 export const authState = reactive({
   phase: 'checking' as AuthPhase,
   user: null as AuthUser | null,
   strategies: [] as AuthStrategy[],
   error: '',
+  /** Read once at start, before the router touches the address. */
+  loginError: failedLoginCode(),
 });
 
 /** Set right after logout, so a provider with AUTOREDIRECT does not sign the user straight back in. */
@@ -51,6 +61,7 @@ async function showLogin(): Promise<void> {
 export async function loginWithPassword(username: string, password: string): Promise<void> {
   authState.user = await api.login(username, password);
   sessionStorage.removeItem(LOGGED_OUT_KEY);
+  authState.loginError = '';
   authState.phase = 'signed-in';
 }
 
@@ -63,8 +74,9 @@ export function justLoggedOut(): boolean {
 }
 
 export async function logout(): Promise<void> {
-  await api.logout().catch(() => undefined);
+  const answer = await api.logout().catch(() => undefined);
   sessionStorage.setItem(LOGGED_OUT_KEY, '1');
-  // A full reload: no store, stream or cached page of the previous user survives.
-  location.assign('/');
+  // Signed in through a provider that offers it: end the session there too; it sends the browser
+  // back to the login page. Either way a full page load, so nothing of the previous user survives.
+  location.assign(answer?.redirectUrl ?? '/');
 }
