@@ -22,4 +22,13 @@ describe('SealedValue', () => {
     expect(new SealedValue('a'.repeat(32), 'other purpose').open(sealed)).toBeUndefined();
     for (const bad of [undefined, '', 'a.b', 'a.b.c', `${sealed}.x`, 'x'.repeat(9000)]) expect(sealer.open(bad)).toBeUndefined();
   });
+
+  it('opens larger values only when made for them (server-side sessions), refusing longer ones unread', () => {
+    const large = new SealedValue<{ token: string }>('a'.repeat(32), 'test', 32 * 1024);
+    const sealed = large.seal({ token: 't'.repeat(10_000) });
+    expect(sealed.length).toBeGreaterThan(8192);
+    expect(large.open(sealed)).toEqual({ token: 't'.repeat(10_000) });
+    expect(new SealedValue<{ token: string }>('a'.repeat(32), 'test').open(sealed)).toBeUndefined();
+    expect(new SealedValue<{ token: string }>('a'.repeat(32), 'test', 1000).open(large.seal({ token: 't'.repeat(2000) }))).toBeUndefined();
+  });
 });
