@@ -59,6 +59,13 @@ export const api = {
       headers: { 'X-DD-Confirm-Action': 'container-rollback' },
       body: backupId ? { backupId } : {},
     }),
+  /** Retries the failed rollback that left this container down (no backupId: the daemon finds the operation). */
+  retryRollback: (id: string) =>
+    request<{ message: string; operationId: string; operation?: UpdateOperation }>(`${c(id)}/rollback`, {
+      method: 'POST',
+      headers: { 'X-DD-Confirm-Action': 'container-rollback' },
+      body: {},
+    }),
   containerOperations: (id: string) => request<Page<UpdateOperation>>(`${c(id)}/update-operations`),
   operation: (id: string) => request<UpdateOperation>(`/api/v1/update-operations/${encodeURIComponent(id)}`),
   listOperations: () => request<Page<UpdateOperation>>('/api/v1/update-operations?limit=100'),

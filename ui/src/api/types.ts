@@ -74,6 +74,16 @@ export interface PhaseEntry {
   message?: string;
 }
 
+/** How dockdeck retries a failed rollback: automatically on a backoff, at start, or by hand. */
+export interface RollbackRecovery {
+  attempts: number;
+  automaticAttempts: number;
+  nextAttemptAt?: string;
+  gaveUpAt?: string;
+  gaveUpReason?: 'retries-exhausted' | 'old-container-gone' | string;
+  recoveredAt?: string;
+}
+
 export interface UpdateOperation {
   id: string;
   containerName: string;
@@ -89,6 +99,16 @@ export interface UpdateOperation {
   rollbackReason?: string;
   lastError?: string;
   kind?: string;
+  /** agent::watcher::name: survives recreation. */
+  identity?: string;
+  watcher?: string;
+  newContainerId?: string;
+  /** Name the old container carries while the update runs (`<name>-dd-old-<8 hex>`). */
+  temporaryName?: string;
+  /** Whether the old container was running (a stopped one stays stopped). */
+  wasRunning?: boolean;
+  /** Retries of a rollback that ended `rollback-failed`. */
+  rollbackRecovery?: RollbackRecovery;
   /** Phase history, when the daemon records it (`history`; `phases` in other daemons). */
   history?: PhaseEntry[];
   phases?: PhaseEntry[];

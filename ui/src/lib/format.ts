@@ -57,3 +57,15 @@ export function clock(iso: string | undefined): string {
   const at = new Date(iso);
   return Number.isNaN(at.getTime()) ? iso : at.toLocaleTimeString();
 }
+
+/** Time left until `iso`, to the second under an hour ("in 4 min 10 s"); "due now" once it has passed. */
+export function countdown(iso: string | undefined, now = Date.now()): string {
+  if (!iso) return '';
+  const ms = Date.parse(iso) - now;
+  if (!Number.isFinite(ms)) return 'unknown';
+  if (ms <= 0) return 'due now';
+  const s = Math.ceil(ms / 1000);
+  if (s < 60) return `in ${s} s`;
+  if (s < 3600) return `in ${Math.floor(s / 60)} min ${s % 60} s`;
+  return relativeTime(iso, now);
+}

@@ -12,6 +12,11 @@ const state = reactive({
 });
 
 let inflight: Promise<void> | null = null;
+/**
+ * Changes seen while a load is on its way. Its answer may have been made before them (the list
+ * and the event stream are two connections), so they are applied again on top of it.
+ */
+let seenDuringLoad: Array<() => void> | null = null;
 
 export const containersStore = {
   state,
@@ -21,10 +26,12 @@ export const containersStore = {
   load(): Promise<void> {
     if (inflight) return inflight;
     state.loading = true;
+    seenDuringLoad = [];
     inflight = api
       .listContainers()
       .then((page) => {
         state.byId = new Map(page.data.map((container) => [container.id, container]));
+        for (const change of seenDuringLoad ?? []) change();
         state.error = '';
         state.loaded = true;
       })
@@ -34,6 +41,7 @@ export const containersStore = {
       .finally(() => {
         state.loading = false;
         inflight = null;
+        seenDuringLoad = null;
       });
     return inflight;
   },
@@ -45,10 +53,12 @@ export const containersStore = {
   upsert(container: Container): void {
     // Every container answer and event carries its `updatePolicy` (absent when empty).
     state.byId.set(container.id, container);
+    seenDuringLoad?.push(() => state.byId.set(container.id, container));
   },
 
   remove(id: string): void {
     state.byId.delete(id);
+    seenDuringLoad?.push(() => state.byId.delete(id));
   },
 
   get(id: string): Container | undefined {
