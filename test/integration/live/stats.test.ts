@@ -18,6 +18,25 @@ function parseDockerMemory(text: string): number {
   return Number(match[1]) * (UNITS[match[2] ?? ''] ?? NaN);
 }
 
+/**
+ * The engine's own reading of a container's CPU, by the docker CLI (percent of one core), as the
+ * reference: a busy loop gets a whole core only on an idle machine, and the test suite runs beside
+ * other suites (and a Docker build) on two cores.
+ */
+async function dockerCpuPercent(id: string): Promise<number> {
+  const text = await exec(DOCKER, ['stats', '--no-stream', '--format', '{{.CPUPerc}}', id]);
+  const value = Number.parseFloat(text);
+  if (!Number.isFinite(value)) throw new Error(`unexpected docker stats output: ${text}`);
+  return value;
+}
+
+/** Both readings cover different seconds of the same load: close, but never a factor of two apart. */
+function expectNearDockerReading(actual: number | undefined, reference: number): void {
+  expect(reference).toBeGreaterThan(20);
+  expect(actual).toBeGreaterThan(reference * 0.6);
+  expect(actual).toBeLessThan(reference * 1.6);
+}
+
 describe('stats against the real engine', () => {
   let harness: LiveHarness;
   const ids: string[] = [];
@@ -47,7 +66,7 @@ describe('stats against the real engine', () => {
     await removeContainers(ids);
   });
 
-  it('streams the summary at once, then a busy container tops topCpu near 100% within two ticks', async () => {
+  it("streams the summary at once, then a busy container tops topCpu within two ticks, at the engine's own reading", async () => {
     const reader = await openSse(`${harness.url}/api/v1/stats/summary/stream`);
     readers.push(reader);
     expect(reader.status).toBe(200);
@@ -65,7 +84,8 @@ describe('stats against the real engine', () => {
     }
     expect(hit).toBeDefined();
     expect(hit?.watchedCount).toBe(2);
-    expect(hit?.topCpu[0]?.cpuPercent).toBeGreaterThan(70);
+    expectNearDockerReading(hit?.topCpu[0]?.cpuPercent, await dockerCpuPercent(busy));
+    // One busy loop is at most one core, whatever the number of cores.
     expect(hit?.topCpu[0]?.cpuPercent).toBeLessThan(115);
     expect(hit?.topMemory[0]?.id).toBe(hungry);
 
@@ -94,7 +114,8 @@ describe('stats against the real engine', () => {
     expect(batch.containers.map((c) => c.containerId)).toEqual(expect.arrayContaining([busy, hungry]));
     const aggregate = (await (await fetch(`${harness.url}/api/v1/stats/aggregate`)).json()) as { total_containers: number; total_cpu_percent: number };
     expect(aggregate.total_containers).toBeGreaterThanOrEqual(2);
-    expect(aggregate.total_cpu_percent).toBeGreaterThan(50);
+    // The busy loop alone is most of the fleet's CPU.
+    expectNearDockerReading(aggregate.total_cpu_percent, await dockerCpuPercent(busy));
   });
 
   it('collects an unwatched container only while its stats stream is open', async () => {
