@@ -22,6 +22,7 @@ export interface AgentServerOptions {
 }
 
 const DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024;
+const CLIENT_KEEPALIVE_MS = 30_000;
 /** Request headers the engine gets; everything else (the secret first of all) stays at the agent. */
 const FORWARDED_REQUEST_HEADERS = ['content-type', 'content-length', 'x-registry-auth', 'accept', 'user-agent'];
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade']);
@@ -34,9 +35,11 @@ const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-authenticate', 'p
 export function createAgentServer(options: AgentServerOptions): Server {
   const gate = new SecretGate(options);
   const handler = (req: IncomingMessage, res: ServerResponse) => handleRequest(options, gate, req, res);
+  // TCP keepalive: a controller that vanished without a word stops holding an engine event stream open here.
+  const keepAlive = { keepAlive: true, keepAliveInitialDelay: CLIENT_KEEPALIVE_MS };
   const server = options.tls
-    ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key, ...(options.tls.ca ? { ca: options.tls.ca, requestCert: true, rejectUnauthorized: true } : {}) }, handler)
-    : createHttpServer(handler);
+    ? createHttpsServer({ ...keepAlive, cert: options.tls.cert, key: options.tls.key, ...(options.tls.ca ? { ca: options.tls.ca, requestCert: true, rejectUnauthorized: true } : {}) }, handler)
+    : createHttpServer(keepAlive, handler);
   server.maxConnections = 512;
   const refuseRaw = (req: IncomingMessage, socket: Duplex) => {
     const verdict = gate.check(req);

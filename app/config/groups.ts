@@ -78,6 +78,12 @@ export const watcherSettings = {
   watchall: booleanSetting('Also watch stopped containers.', false),
   watchevents: booleanSetting('Follow the engine event stream between runs.', true),
   watchatstart: booleanSetting('Run a watch as soon as dockdeck starts.', true),
+  eventsidle: integerSetting(
+    'Seconds without any engine event after which the event stream is replaced by a new one that replays from the last event seen (nothing is missed), so a connection that died silently is noticed; 0 never replaces it.',
+    0,
+    86400,
+    300,
+  ),
   labelfilter: labelFilterSetting('Only see containers that carry all of these labels (key or key=value, comma-separated); the engine applies it to lists and events.'),
 } satisfies SettingTable;
 
@@ -96,6 +102,7 @@ export const agentSettings = {
   watchall: watcherSettings.watchall,
   watchevents: watcherSettings.watchevents,
   watchatstart: watcherSettings.watchatstart,
+  eventsidle: watcherSettings.eventsidle,
   labelfilter: watcherSettings.labelfilter,
 } satisfies SettingTable;
 

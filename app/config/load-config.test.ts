@@ -78,6 +78,28 @@ describe('loadConfig', () => {
     expect(loadConfig({ DOCKER_HOST: 'unix:///run/docker.sock' }).watchers[0]).toEqual(expect.objectContaining({ socket: '/run/docker.sock' }));
   });
 
+  it('reads EVENTSIDLE for watchers and agents: 300 s by default, 0 for never, bad values named', () => {
+    expect(loadConfig({}).watchers[0]?.eventsIdleSeconds).toBe(300);
+    const config = loadConfig({
+      DD_WATCHER_REMOTE_HOST: '127.0.0.1',
+      DD_WATCHER_REMOTE_EVENTSIDLE: '45',
+      DD_WATCHER_QUIET_SOCKET: '/run/docker.sock',
+      DD_WATCHER_QUIET_EVENTSIDLE: '0',
+      DD_AGENT_EDGE_HOST: '127.0.0.2',
+      DD_AGENT_EDGE_SECRET: 's3cret',
+      DD_AGENT_EDGE_EVENTSIDLE: '20',
+    });
+    expect(config.watchers.map((watcher) => [watcher.name, watcher.eventsIdleSeconds])).toEqual([
+      ['remote', 45],
+      ['quiet', 0],
+      ['edge', 20],
+    ]);
+    expect(config.warnings).toEqual([]);
+    expect(() => loadConfig({ DD_WATCHER_LOCAL_EVENTSIDLE: 'soon' })).toThrow("DD_WATCHER_LOCAL_EVENTSIDLE: 'soon' is not valid; expected an integer from 0 to 86400");
+    expect(() => loadConfig({ DD_WATCHER_LOCAL_EVENTSIDLE: '-5' })).toThrow('DD_WATCHER_LOCAL_EVENTSIDLE');
+    expect(() => loadConfig({ DD_AGENT_EDGE_HOST: 'h', DD_AGENT_EDGE_SECRET: 's', DD_AGENT_EDGE_EVENTSIDLE: '90000' })).toThrow('DD_AGENT_EDGE_EVENTSIDLE');
+  });
+
   it('parses registries and rejects unknown providers and a custom registry without URL', () => {
     const config = loadConfig({ DD_REGISTRY_CUSTOM_LOCAL_URL: 'http://127.0.0.1:5000/', DD_REGISTRY_CUSTOM_LOCAL_PASSWORD: 's3cret' });
     expect(config.registries).toEqual([expect.objectContaining({ provider: 'custom', name: 'local', url: 'http://127.0.0.1:5000', password: 's3cret' })]);

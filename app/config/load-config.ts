@@ -13,6 +13,9 @@ import { agentModeSettings, globalSettings } from './settings.ts';
 import { validateCron } from './cron.ts';
 import { loadAuthConfig, type AuthConfig } from './load-auth-config.ts';
 
+/** How long a quiet event stream is trusted before it is replaced. */
+export const DEFAULT_EVENTS_IDLE_SECONDS = 300;
+
 type Parsed<T extends Record<string, unknown>> = ReturnType<typeof parseGroup<T & Record<string, never>>>['values'];
 
 export interface WatcherConfig {
@@ -30,6 +33,8 @@ export interface WatcherConfig {
   readonly watchAll: boolean;
   readonly watchEvents: boolean;
   readonly watchAtStart: boolean;
+  /** Seconds of silence after which the event stream is replaced (DD_*_EVENTSIDLE, default 300); 0 never. */
+  readonly eventsIdleSeconds?: number;
   /** Engine-side label filters (key or key=value), all required; empty sees every container. */
   readonly labelFilter: readonly string[];
   /** Set when the engine is reached through a dockdeck agent (DD_AGENT_{NAME}_*), with the secret to present. */
@@ -253,6 +258,7 @@ function toWatcher(name: string, values: Parsed<typeof watcherSettings>): Watche
     watchAll: values.watchall ?? false,
     watchEvents: values.watchevents ?? true,
     watchAtStart: values.watchatstart ?? true,
+    eventsIdleSeconds: values.eventsidle ?? DEFAULT_EVENTS_IDLE_SECONDS,
     labelFilter: values.labelfilter ?? [],
   };
 }

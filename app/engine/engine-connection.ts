@@ -56,12 +56,17 @@ export class EngineConnection {
     return this.#apiVersion;
   }
 
-  /** Negotiates the API version: the lower of the engine's and ours. Throws EngineUnavailableError. */
-  async connect(): Promise<string> {
+  /**
+   * Negotiates the API version: the lower of the engine's and ours. Throws EngineUnavailableError.
+   * `signal` abandons a host that accepts connections but never answers.
+   */
+  async connect(signal?: AbortSignal): Promise<string> {
     let serverVersion: string;
     try {
       const unversioned = new Docker(this.#options);
-      const version = (await unversioned.version()) as { ApiVersion?: string };
+      // dockerode passes abortSignal on (its typings omit the options argument).
+      const askVersion = unversioned.version as unknown as (options: { abortSignal?: AbortSignal }) => Promise<{ ApiVersion?: string }>;
+      const version = await askVersion.call(unversioned, signal ? { abortSignal: signal } : {});
       serverVersion = version.ApiVersion ?? MIN_API_VERSION;
     } catch (error) {
       throw new EngineUnavailableError(this.name, errorMessage(error));
@@ -99,9 +104,9 @@ export class EngineConnection {
     return total;
   }
 
-  /** Runs an engine call, turning connection failures into a 503-class error. */
-  async call<T>(what: (docker: Docker) => Promise<T>): Promise<T> {
-    if (!this.#apiVersion) await this.connect();
+  /** Runs an engine call, turning connection failures into a 503-class error; `signal` also aborts the version negotiation. */
+  async call<T>(what: (docker: Docker) => Promise<T>, signal?: AbortSignal): Promise<T> {
+    if (!this.#apiVersion) await this.connect(signal);
     try {
       return await what(this.#docker);
     } catch (error) {
@@ -155,5 +160,6 @@ function isConnectionError(error: unknown): boolean {
   if (typeof agentCode === 'string' && AGENT_UNAVAILABLE_CODES.has(agentCode)) return true;
   const code = (error as NodeJS.ErrnoException | undefined)?.code ?? '';
   if (/^(ERR_SSL_|ERR_TLS_|CERT_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_)/.test(code)) return true;
-  return ['ECONNREFUSED', 'ENOENT', 'EACCES', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'EPIPE'].includes(code);
+  // ABORT_ERR: the caller gave up waiting for an answer (a host that takes connections and says nothing).
+  return ['ECONNREFUSED', 'ENOENT', 'EACCES', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'EPIPE', 'ABORT_ERR'].includes(code);
 }

@@ -50,6 +50,20 @@ export const updateOperations = new Counter({
   registers: [metricsRegistry],
 });
 
+const eventStreamRecycles = new Counter({
+  name: 'dd_watcher_event_stream_recycles_total',
+  help: 'Engine event streams replaced after being silent for EVENTSIDLE seconds, by watcher',
+  labelNames: ['watcher'] as const,
+  registers: [metricsRegistry],
+});
+
+const eventStreamReconnects = new Counter({
+  name: 'dd_watcher_event_stream_reconnects_total',
+  help: 'Engine event streams opened again (with a full resync) after one failed, ended or could not be replaced, by watcher',
+  labelNames: ['watcher'] as const,
+  registers: [metricsRegistry],
+});
+
 /** Label values come from config names and numbers; bound them anyway so a bug cannot explode cardinality. */
 function label(value: string | number): string {
   return String(value).slice(0, 64);
@@ -63,4 +77,9 @@ export function recordRegistryRequest(registry: string, status: number | 'error'
 /** Call after every trigger delivery attempt: outcome e.g. 'sent', 'failed', 'skipped'. */
 export function recordTriggerDelivery(trigger: string, outcome: string): void {
   triggerDeliveries.inc({ trigger: label(trigger), outcome: label(outcome) });
+}
+
+/** Call on every recycle of a silent event stream and every reconnect of a lost one. */
+export function recordEventStreamChange(watcher: string, change: 'recycle' | 'reconnect'): void {
+  (change === 'recycle' ? eventStreamRecycles : eventStreamReconnects).inc({ watcher: label(watcher) });
 }

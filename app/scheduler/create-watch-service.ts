@@ -2,13 +2,14 @@ import type { Config } from '../config/load-config.ts';
 import type { EngineConnection } from '../engine/engine-connection.ts';
 import type { EventBus } from '../events/bus.ts';
 import type { Logger } from '../log.ts';
+import { recordEventStreamChange } from '../metrics/registry.ts';
 import type { ImageChecker } from '../registries/types.ts';
 import type { Store } from '../store/store.ts';
 import { DockerodeEngine } from '../watchers/docker/engine-port.ts';
 import { nodeCronPort } from './cron-port.ts';
 import { WatchService } from './watch-service.ts';
 
-/** Production wiring of the watch service: dockerode engines and node-cron. */
+/** Production wiring of the watch service: dockerode engines, node-cron, Prometheus counters. */
 export function createWatchService(deps: {
   config: Config;
   engines: ReadonlyMap<string, EngineConnection>;
@@ -31,5 +32,6 @@ export function createWatchService(deps: {
     logger: deps.logger,
     concurrency: deps.config.watch.concurrency,
     cron: nodeCronPort,
+    onEventStreamChange: recordEventStreamChange,
   });
 }

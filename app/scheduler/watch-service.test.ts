@@ -31,8 +31,9 @@ function setup() {
   };
   const store = new MemoryStore();
   const checker = new FakeChecker();
+  const changes: string[] = [];
   const service = new WatchService({
-    watchers: [watcherConfig('local'), watcherConfig('remote', { watchEvents: false, cron: '*/5 * * * *' })],
+    watchers: [watcherConfig('local', { eventsIdleSeconds: 42 }), watcherConfig('remote', { watchEvents: false, cron: '*/5 * * * *' })],
     engines: new Map([
       ['local', local],
       ['remote', remote],
@@ -43,8 +44,9 @@ function setup() {
     logger: silentLogger,
     concurrency: 2,
     cron,
+    onEventStreamChange: (watcher, change) => changes.push(`${watcher} ${change}`),
   });
-  return { service, store, checker, local, remote, scheduled };
+  return { service, store, checker, local, remote, scheduled, changes };
 }
 
 describe('WatchService', () => {
@@ -65,7 +67,7 @@ describe('WatchService', () => {
   });
 
   it('starts schedules and event streams, reports status, and stops them', async () => {
-    const { service, scheduled, local, remote } = setup();
+    const { service, scheduled, local, remote, changes } = setup();
     expect(service.statuses()[0]).toMatchObject({ name: 'local', status: 'idle', events: 'stopped', lastRun: null, nextRunAt: null });
     service.start();
     expect(scheduled).toEqual(['watch-local 0 */6 * * *', 'watch-remote */5 * * * *']);
@@ -83,7 +85,15 @@ describe('WatchService', () => {
       nextRunAt: '2026-03-01T12:00:00.000Z',
       lastRun: { checked: 1, errors: 0 },
     });
-    expect(remoteStatus).toMatchObject({ events: 'disabled', cron: '*/5 * * * *' });
+    expect(localStatus?.eventStream).toEqual({ idleSeconds: 42, lastEventAt: null, connectedAt: expect.any(String), recycles: 0, reconnects: 0 });
+    expect(remoteStatus).toMatchObject({ events: 'disabled', cron: '*/5 * * * *', eventStream: null });
+
+    // A lost stream is opened again and counted under the watcher's name.
+    local.events.end();
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    expect(local.opens).toBe(2);
+    expect(changes).toEqual(['local reconnect']);
+    expect(service.statuses()[0]?.eventStream).toMatchObject({ reconnects: 1 });
     await service.stop();
     expect(service.statuses()[0]).toMatchObject({ events: 'stopped', nextRunAt: null });
   });

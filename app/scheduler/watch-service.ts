@@ -1,4 +1,4 @@
-import type { WatcherConfig } from '../config/load-config.ts';
+import { DEFAULT_EVENTS_IDLE_SECONDS, type WatcherConfig } from '../config/load-config.ts';
 import type { Container } from '../core/container.ts';
 import { agentEndpointOf, type AgentEndpoint } from '../engine/engine-connection.ts';
 import { notFound } from '../core/errors.ts';
@@ -8,7 +8,7 @@ import type { ImageChecker } from '../registries/types.ts';
 import { ContainerWriter, type ContainerStore } from '../watchers/container-writer.ts';
 import { DockerWatcher, type WatchRunSummary } from '../watchers/docker/docker-watcher.ts';
 import type { ContainerEngine } from '../watchers/docker/engine-port.ts';
-import { EventFollower, type FollowerStatus } from '../watchers/docker/event-follower.ts';
+import { EventFollower, type EventStreamStats, type FollowerStatus, type StreamChange } from '../watchers/docker/event-follower.ts';
 import type { CronPort } from './cron-port.ts';
 import { WatchScheduler } from './watch-scheduler.ts';
 
@@ -27,6 +27,8 @@ export interface WatcherStatus {
   readonly agent: AgentEndpoint | null;
   readonly status: 'running' | 'idle' | 'error';
   readonly events: FollowerStatus | 'disabled';
+  /** The event stream's liveness: last event, recycles of a silent stream, reconnects; null when events are not followed. */
+  readonly eventStream: EventStreamStats | null;
   readonly lastRun: WatchRunSummary | null;
   readonly nextRunAt: string | null;
 }
@@ -50,6 +52,8 @@ export interface WatchServiceDeps {
   readonly cron: CronPort;
   /** Debounce of engine event bursts. */
   readonly eventDebounceMs?: number;
+  /** Told of every recycle and reconnect of a watcher's event stream (Prometheus counters). */
+  readonly onEventStreamChange?: (watcher: string, change: StreamChange) => void;
   readonly now?: () => Date;
 }
 
@@ -86,11 +90,13 @@ export class WatchService {
       });
       const follower = config.watchEvents
         ? new EventFollower({
-            open: () => engine.containerEvents(),
+            open: (request) => engine.containerEvents(request),
             onEvents: (batch) => watcher.applyEvents(batch),
             onResync: () => watcher.resync(),
             logger,
             watcher: config.name,
+            idleMs: (config.eventsIdleSeconds ?? DEFAULT_EVENTS_IDLE_SECONDS) * 1000,
+            ...(deps.onEventStreamChange ? { onStreamChange: (change: StreamChange) => deps.onEventStreamChange?.(config.name, change) } : {}),
             ...(deps.eventDebounceMs !== undefined ? { debounceMs: deps.eventDebounceMs } : {}),
           })
         : null;
@@ -164,6 +170,7 @@ export class WatchService {
         agent: agentEndpointOf(config),
         status: watcher.isRunning ? 'running' : watcher.lastRun?.error ? 'error' : 'idle',
         events: follower ? follower.status : 'disabled',
+        eventStream: follower ? follower.stats : null,
         lastRun: watcher.lastRun,
         nextRunAt: this.#started && next ? next.toISOString() : null,
       };

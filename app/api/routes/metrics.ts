@@ -8,7 +8,7 @@ export function registerMetricsRoutes(api: RouteRegistry, _context: AppContext):
     method: 'get',
     path: '/metrics',
     tag: 'system',
-    summary: 'Prometheus metrics: containers by status and update kind, watch cycles, registry requests, trigger deliveries, update operations, SSE clients, process',
+    summary: 'Prometheus metrics: containers by status and update kind, watch cycles, event stream recycles and reconnects, registry requests, trigger deliveries, update operations, SSE clients, process',
     responses: { 200: { description: 'Metrics in the Prometheus text format', contentType: 'text/plain' } },
     handler: async ({ res }) => {
       const text = await metricsRegistry.metrics();

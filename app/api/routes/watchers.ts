@@ -30,6 +30,7 @@ export function registerWatcherRoutes(api: RouteRegistry, context: AppContext): 
         agent: agentEndpointOf(watcher),
         status: 'idle' as const,
         events: 'disabled' as const,
+        eventStream: null,
         lastRun: null,
         nextRunAt: null,
       }));
@@ -56,6 +57,16 @@ export const watcherListSchema = z.object({
         .describe('The dockdeck agent this engine is reached through (never its secret); null for an engine reached directly'),
       status: z.enum(['running', 'idle', 'error']),
       events: z.enum(['connecting', 'connected', 'reconnecting', 'stopped', 'disabled']),
+      eventStream: z
+        .object({
+          idleSeconds: z.number().int().describe('Seconds without any event after which the stream is replaced by one replaying from the last event seen (EVENTSIDLE); 0: never'),
+          lastEventAt: z.string().nullable().describe("The engine's time of the newest event seen; null before the first"),
+          connectedAt: z.string().nullable().describe('When the stream in use was opened; null while there is none'),
+          recycles: z.number().int().describe('Streams replaced after being silent for idleSeconds'),
+          reconnects: z.number().int().describe('Streams opened again, with a full resync, after one failed, ended or could not be replaced'),
+        })
+        .nullable()
+        .describe('Liveness of the engine event stream; null when events are not followed'),
       lastRun: z
         .object({
           startedAt: z.string(),

@@ -1,5 +1,10 @@
+import type { IncomingMessage } from 'node:http';
 import type { Readable } from 'node:stream';
+import type Docker from 'dockerode';
 import type { EngineConnection } from '../../engine/engine-connection.ts';
+
+/** TCP keepalive of the event stream's socket: the kernel notices a peer that is gone for good. */
+const EVENT_STREAM_KEEPALIVE_MS = 30_000;
 
 /** The few fields of the Engine API the watcher reads (API 1.41 and later). */
 export interface EngineContainerSummary {
@@ -31,6 +36,20 @@ export interface EngineImageInspect {
   readonly Config?: { readonly Labels?: Readonly<Record<string, string>> | null } | null;
 }
 
+export interface EventStreamRequest {
+  /** Replays the events from this engine time on before the live ones: Docker's `since`, unix seconds with nanoseconds ("1700000000.000000001"). */
+  readonly since?: string;
+  /** Aborts the request while it waits for the engine's answer. */
+  readonly signal?: AbortSignal;
+}
+
+export interface EngineEventStream {
+  /** Newline-delimited JSON events. */
+  readonly stream: Readable;
+  /** The engine's clock when it answered (its Date header, whole seconds), in epoch ms; undefined when unknown. */
+  readonly engineTime?: number;
+}
+
 /** What the watcher needs from an engine; the dockerode adapter below, fakes in unit tests. */
 export interface ContainerEngine {
   readonly name: string;
@@ -38,8 +57,8 @@ export interface ContainerEngine {
   listContainers(all: boolean): Promise<EngineContainerSummary[]>;
   inspectContainer(id: string): Promise<EngineContainerInspect>;
   inspectImage(id: string): Promise<EngineImageInspect>;
-  /** The container event stream (newline-delimited JSON), starting now. */
-  containerEvents(): Promise<Readable>;
+  /** The container event stream, starting now (or at `since`). */
+  containerEvents(request?: EventStreamRequest): Promise<EngineEventStream>;
 }
 
 /** An engine call for a container that no longer exists. */
@@ -91,9 +110,16 @@ export class DockerodeEngine implements ContainerEngine {
     return this.#connection.call((docker) => docker.getImage(id).inspect() as Promise<EngineImageInspect>);
   }
 
-  containerEvents(): Promise<Readable> {
-    return this.#connection.call(
-      (docker) => docker.getEvents({ filters: this.#filters({ type: ['container'] }) }) as unknown as Promise<Readable>,
-    );
+  async containerEvents(request: EventStreamRequest = {}): Promise<EngineEventStream> {
+    const query = { filters: this.#filters({ type: ['container'] }), ...(request.since ? { since: request.since } : {}) };
+    const response = (await this.#connection.call(
+      // `since` goes to the engine as text (nanoseconds); dockerode's typings only know numbers and no abortSignal.
+      (docker) => docker.getEvents({ ...query, ...(request.signal ? { abortSignal: request.signal } : {}) } as unknown as Docker.GetEventsOptions) as unknown as Promise<IncomingMessage>,
+      request.signal,
+    )) as IncomingMessage;
+    // Unix sockets have no keepalive; TCP and TLS (to an engine or an agent) do.
+    if (!this.#connection.endpoint.startsWith('unix://')) response.socket?.setKeepAlive(true, EVENT_STREAM_KEEPALIVE_MS);
+    const date = Date.parse(String(response.headers?.date ?? ''));
+    return { stream: response, ...(Number.isFinite(date) ? { engineTime: date } : {}) };
   }
 }

@@ -1,4 +1,4 @@
-import { PassThrough, type Readable } from 'node:stream';
+import { PassThrough } from 'node:stream';
 import pino from 'pino';
 import type { Container } from '../../core/container.ts';
 import { emptyStore, type StoreData } from '../../store/schema.ts';
@@ -8,7 +8,9 @@ import type {
   ContainerEngine,
   EngineContainerInspect,
   EngineContainerSummary,
+  EngineEventStream,
   EngineImageInspect,
+  EventStreamRequest,
 } from '../docker/engine-port.ts';
 import type { ContainerStore } from '../container-writer.ts';
 
@@ -42,6 +44,8 @@ export class FakeEngine implements ContainerEngine {
   readonly containers = new Map<string, FakeContainerSpec>();
   events: PassThrough = new PassThrough();
   opens = 0;
+  /** The `since` of each stream opened. */
+  readonly eventRequests: { since?: string }[] = [];
   failList: Error | null = null;
 
   add(spec: FakeContainerSpec): void {
@@ -73,10 +77,11 @@ export class FakeEngine implements ContainerEngine {
     return { Id: id, RepoDigests: c?.repoDigests ?? [], Os: 'linux', Architecture: 'amd64', Created: '2025-12-01T00:00:00Z' };
   }
 
-  async containerEvents(): Promise<Readable> {
+  async containerEvents(request: EventStreamRequest = {}): Promise<EngineEventStream> {
     this.opens++;
+    this.eventRequests.push({ ...(request.since ? { since: request.since } : {}) });
     this.events = new PassThrough();
-    return this.events;
+    return { stream: this.events };
   }
 }
 
