@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs (if missing) and starts what the tests need: a Docker engine, the Docker distribution
-# registry binary, busybox for test images, htpasswd, Chromium, mosquitto and debootstrap. Idempotent; needs root
+# registry binary, busybox for test images, htpasswd, Chromium, mosquitto, debootstrap and docker-compose. Idempotent; needs root
 # on a machine without them. Registries themselves are started per test run by the jest global setup.
 set -euo pipefail
 
@@ -14,6 +14,8 @@ command -v htpasswd >/dev/null 2>&1 || need+=(apache2-utils)
 command -v mosquitto >/dev/null 2>&1 || need+=(mosquitto)
 # The Dockerfile test builds its Node base image with debootstrap (nothing can be pulled here).
 command -v debootstrap >/dev/null 2>&1 || need+=(debootstrap)
+# The Compose export is run by a real Compose client (Debian's docker-compose 1.29, the Python one).
+[ -x /usr/bin/docker-compose ] || need+=(docker-compose)
 
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ]; then

@@ -26,6 +26,8 @@ function one(input: Partial<ServiceInput> & Pick<ServiceInput, 'inspect'>, optio
 
 describe('hostile values', () => {
   const hostile = ['line one\nline two', 'say "hi" and \'bye\'', '${HOME} and $USER and $$', 'key: value # not a comment', '  padded  ', 'yes', '22:22', '0777', '- dash', '{not: json}', 'tab\there', '', '~', 'null', '!tag'];
+  /** Strings PyYAML (docker-compose 1.x) reads differently from YAML 1.2 parsers, or refuses, unless they are double-quoted. */
+  const pyyamlHostile = ['=', '<<', 'a\tb', '\tlead', 'nel\u0085here', 'ls\u2028ps\u2029', '\ufeffbom', 'del\u007f', 'c1\u009b', ' \n', '  indented\nblock\n', '0o17', '1e3', '5353:53', '1000:50'];
 
   it('keeps every environment value, label and argument exactly, with $ escaped for Compose', () => {
     const env = hostile.map((value, index) => `VAR_${index}=${value}`);
@@ -37,6 +39,21 @@ describe('hostile values', () => {
     expect(service.command.map((arg: string) => interpolate(arg))).toEqual(['/bin/sh', '-c', 'echo "$HOME"; echo ${X:-default}']);
     // No interpolation a user did not ask for survives in the file.
     expect(JSON.stringify(document)).not.toMatch(/(^|[^$])\$\{(HOME|X)/);
+  });
+
+  it('double-quotes what YAML 1.1 readers take as another type, a line break or a forbidden character, and escapes those characters', () => {
+    const env = pyyamlHostile.map((value, index) => `VAR_${index}=${value}`);
+    const labels = Object.fromEntries(pyyamlHostile.map((value, index) => [index % 2 === 0 ? value || 'empty' : `label.${index}`, value]));
+    const { result, service } = one({ inspect: inspectOf({ config: { Env: ['PATH=/usr/bin', ...env], Labels: labels, Cmd: pyyamlHostile } }) });
+    expect(service.environment).toEqual(env);
+    expect(service.labels).toEqual(labels);
+    expect(service.command).toEqual(pyyamlHostile);
+    // The characters themselves never stand raw in the file (PyYAML breaks lines at NEL/LS/PS, refuses DEL, C1 and tabs in plain scalars).
+    expect(result.content).not.toMatch(/[\t\u0085\u2028\u2029\ufeff\u007f-\u009f]/u);
+    // No block scalars (`|`, `>`): PyYAML reads one that starts with spaces differently.
+    expect(result.content).not.toMatch(/:\s*[|>][-+0-9]*$|^\s*-\s*[|>][-+0-9]*$/mu);
+    for (const value of ['=', '<<', '0o17', '1e3', '5353:53', '1000:50']) expect(result.content).toContain(`- "${value}"`);
+    expect(result.content).toContain('"\\ufeffbom": "\\ufeffbom"');
   });
 
   it('writes no YAML anchors and folds no line, however long or repeated the values', () => {
@@ -101,11 +118,27 @@ describe('secrets', () => {
     const second = inspectOf({ id: 'f'.repeat(64), name: 'worker', config: { Env: ['DB_PASSWORD=two'] } });
     const exported = buildComposeExport([first, second].map((inspect) => ({ inspect, image: IMAGE, networks: new Map() })), ALL, 'stack');
     const document = parsed(exported.result.content);
-    expect(document.name).toBe('stack');
+    // docker-compose 1.x refuses a top-level `name`: the stack's name is the project on the command line.
+    expect(document).not.toHaveProperty('name');
+    expect(exported.result.content).toContain('docker compose -p stack --env-file stack.env -f stack-compose.yaml up -d');
     expect(document.services.api.environment).toEqual(['DB_PASSWORD=${DB_PASSWORD}']);
     expect(document.services.worker.environment).toEqual(['DB_PASSWORD=${WORKER_DB_PASSWORD}']);
     expect(exported.result.env_content).toBe('DB_PASSWORD=\nWORKER_DB_PASSWORD=\n');
     expect(exported.result).toMatchObject({ filename: 'stack-compose.yaml', env_filename: 'stack.env' });
+  });
+});
+
+describe('the file around the services', () => {
+  it('has no top-level name or version (docker-compose 1.x refuses `name`, the specification calls `version` obsolete)', () => {
+    const exported = buildComposeExport([inspectOf({ hostConfig: { NetworkMode: 'backend' }, networks: { backend: { Aliases: null, IPAMConfig: null } }, mounts: [{ Type: 'volume', Name: 'data', Destination: '/data', Driver: 'local', RW: true }] })].map((inspect) => ({ inspect, image: IMAGE, networks: new Map([['backend', networkOf('backend')]]) })), ALL, 'stack');
+    expect(Object.keys(parsed(exported.result.content))).toEqual(['services', 'networks', 'volumes']);
+  });
+
+  it("says how to run a stack as its project, and a single container's file without secrets has no command to fill in", () => {
+    const stack = buildComposeExport([{ inspect: inspectOf(), image: IMAGE, networks: new Map() }], ALL, 'plain-stack').result.content;
+    expect(stack.startsWith("# Docker Compose file exported by dockdeck.\n# Run it as the project 'plain-stack':\n#   docker compose -p plain-stack -f plain-stack-compose.yaml up -d\n")).toBe(true);
+    const single = buildComposeExport([{ inspect: inspectOf(), image: IMAGE, networks: new Map() }], ALL).result.content;
+    expect(single.split('\n').filter((line) => line.startsWith('#'))).toEqual(['# Docker Compose file exported by dockdeck.']);
   });
 });
 
@@ -198,6 +231,16 @@ describe('volumes', () => {
     ]);
     expect(service.tmpfs).toEqual(['/run:size=1m']);
     expect(document.volumes).toEqual({ 'app-data': { name: 'app-data' }, remote: { name: 'remote', driver: 'nfs-plugin' } });
+  });
+
+  it('writes an SELinux label in the short syntax (docker-compose 1.x refuses bind.selinux), the long syntax only for a path with a colon', () => {
+    const labelled = [
+      { Type: 'bind', Source: '/srv/labelled', Destination: '/labelled', RW: true, Mode: 'z', Propagation: 'rprivate' },
+      { Type: 'bind', Source: '/srv/private', Destination: '/private', RW: false, Mode: 'ro,Z', Propagation: 'rslave' },
+      { Type: 'bind', Source: '/srv/odd:label', Destination: '/odd', RW: true, Mode: 'z', Propagation: 'rprivate' },
+    ];
+    const { service } = one({ inspect: inspectOf({ mounts: labelled }) });
+    expect(service.volumes).toEqual(['/srv/labelled:/labelled:z', '/srv/private:/private:ro,rslave,Z', { type: 'bind', source: '/srv/odd:label', target: '/odd', bind: { selinux: 'z' } }]);
   });
 
   it('leaves volumes out when asked (tmpfs is not a volume and stays)', () => {

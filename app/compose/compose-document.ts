@@ -1,4 +1,4 @@
-import { Document } from 'yaml';
+import { composeYaml } from './compose-yaml.ts';
 import { PlaceholderNames, serviceNameOf } from './compose-values.ts';
 import { buildService } from './service-builder.ts';
 import type { ExportOptions, ExportResult, ServiceInput } from './types.ts';
@@ -46,26 +46,28 @@ export function buildComposeExport(inputs: readonly ServiceInput[], options: Exp
   const base = stackName ?? serviceNames[0] ?? 'service';
   const filename = `${base}-compose.yaml`;
   const envFilename = `${base}.env`;
-  const top: Record<string, unknown> = {};
-  if (stackName) top.name = stackName;
-  top.services = services;
+  // No `name:` and no `version:` at the top: docker-compose 1.x refuses `name` (the project name
+  // goes on the command line, `-p`), and the Compose specification calls `version` obsolete.
+  const top: Record<string, unknown> = { services };
   if (Object.keys(networks).length > 0) top.networks = networks;
   if (Object.keys(volumes).length > 0) top.volumes = volumes;
-
-  // YAML 1.1 quoting keeps values such as `22:22`, `yes` or `0777` strings for every Compose parser;
-  // no anchors, no folded lines: the file stays plain to read and to edit.
-  const document = new Document(top, { version: '1.1', aliasDuplicateObjects: false });
-  const header = ['Docker Compose file exported by dockdeck.'];
-  if (placeholders.length > 0) {
-    header.push(`Secret values are not in this file: fill them in ${envFilename}, then run`, `  docker compose --env-file ${envFilename} -f ${filename} up -d`);
-  }
-  document.commentBefore = header.map((line) => ` ${line}`).join('\n');
-  const content = document.toString({ lineWidth: 0 });
+  const content = composeYaml(top, headerOf(filename, envFilename, placeholders.length > 0, stackName));
   const envContent = [...new Set(placeholders)].map((name) => `${name}=\n`).join('');
   return {
     result: { format: 'docker-compose', content, filename, warnings, env_content: envContent, env_filename: envFilename },
     revealed,
   };
+}
+
+/** The file's header: how to run it (project name of a stack, the .env file when there are secrets). */
+function headerOf(filename: string, envFilename: string, hasPlaceholders: boolean, stackName: string | undefined): string[] {
+  const command = ['docker compose', ...(stackName ? [`-p ${stackName}`] : []), ...(hasPlaceholders ? [`--env-file ${envFilename}`] : []), `-f ${filename} up -d`].join(' ');
+  const header = ['Docker Compose file exported by dockdeck.'];
+  if (hasPlaceholders) header.push(`Secret values are not in this file: fill them in ${envFilename}, then run`);
+  else if (stackName) header.push(`Run it as the project '${stackName}':`);
+  else return header;
+  header.push(`  ${command}`);
+  return header;
 }
 
 /** Service keys from container names, made unique (two engines may both run a `web`). */

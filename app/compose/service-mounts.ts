@@ -45,19 +45,7 @@ export function mountsOf(inspect: ContainerInspect, image: ImageConfig | undefin
       if (mount.Driver && mount.Driver !== 'local') definition.driver = literal(mount.Driver);
       part.definitions[name] = definition;
     } else if (mount.Type === 'bind') {
-      const propagation = mount.Propagation && mount.Propagation !== 'rprivate' ? mount.Propagation : undefined;
-      const selinux = /(^|,)([zZ])(,|$)/.exec(mount.Mode ?? '')?.[2];
-      if (propagation || selinux) {
-        const long: Record<string, unknown> = { type: 'bind', source: literal(mount.Source ?? ''), target: literal(mount.Destination) };
-        if (readOnly) long.read_only = true;
-        const bind: Record<string, unknown> = {};
-        if (propagation) bind.propagation = propagation;
-        if (selinux) bind.selinux = selinux;
-        long.bind = bind;
-        part.volumes.push(long);
-      } else {
-        part.volumes.push(shortOrLong('bind', mount.Source ?? '', mount.Destination, readOnly));
-      }
+      part.volumes.push(bindOf(mount, readOnly));
     } else if (mount.Type === 'tmpfs') {
       part.volumes.push({ type: 'tmpfs', target: literal(mount.Destination) });
     } else {
@@ -65,6 +53,29 @@ export function mountsOf(inspect: ContainerInspect, image: ImageConfig | undefin
     }
   }
   return part;
+}
+
+/**
+ * A bind mount. Propagation alone goes in the long syntax (`bind.propagation`, read by every
+ * client). An SELinux label goes in the short syntax's options (`:z`, with the propagation beside
+ * it): docker-compose 1.x refuses `bind.selinux` but hands the short options to the engine as they
+ * are, and Compose v2 parses them. Only a path with a colon, which the short syntax cannot say,
+ * keeps `bind.selinux` (read by Compose v2 only).
+ */
+function bindOf(mount: MountInfo, readOnly: boolean): string | Record<string, unknown> {
+  const source = mount.Source ?? '';
+  const propagation = mount.Propagation && mount.Propagation !== 'rprivate' ? mount.Propagation : undefined;
+  const selinux = /(^|,)([zZ])(,|$)/.exec(mount.Mode ?? '')?.[2];
+  if (!propagation && !selinux) return shortOrLong('bind', source, mount.Destination, readOnly);
+  const shortPossible = source.startsWith('/') && ![source, mount.Destination].some((path) => path.includes(':'));
+  if (selinux && shortPossible) return literal(`${source}:${mount.Destination}:${[...(readOnly ? ['ro'] : []), ...(propagation ? [propagation] : []), selinux].join(',')}`);
+  const long: Record<string, unknown> = { type: 'bind', source: literal(source), target: literal(mount.Destination) };
+  if (readOnly) long.read_only = true;
+  const bind: Record<string, unknown> = {};
+  if (propagation) bind.propagation = propagation;
+  if (selinux) bind.selinux = selinux;
+  long.bind = bind;
+  return long;
 }
 
 /** `source:target[:ro]` unless a path holds a colon, a bind is relative or an anonymous volume is read-only: only the long syntax says those. */

@@ -4,7 +4,8 @@ import { z } from 'zod';
 /**
  * The Compose specification's rules for what the export writes, checked strictly: no unknown key,
  * right types and formats, every named volume and network defined, and no interpolation but the
- * placeholders the .env file lists. Stands in for `docker compose config` where no client exists.
+ * placeholders the .env file lists. Also what docker-compose 1.29 refuses is refused here (a
+ * top-level `name` or `version`); compose-roundtrip.test.ts runs the files with the real client.
  */
 const strings = z.array(z.string());
 const duration = z.string().regex(/^\d+(\.\d+)?(ns|us|ms|s|m|h)$/);
@@ -28,7 +29,8 @@ const service = z
     environment: z.array(z.string().regex(/^[^=\s]+(=[\s\S]*)?$/)).optional(),
     ports: z.array(port).optional(),
     expose: strings.optional(),
-    volumes: z.array(z.union([z.string().regex(/^([^:]+:)?\/[^:]*(:(ro|rw))?$/), longVolume])).optional(),
+    // Short syntax options: access mode, bind propagation, SELinux label.
+    volumes: z.array(z.union([z.string().regex(/^([^:]+:)?\/[^:]*(:(ro|rw|z|Z|r?shared|r?slave|r?private)(,(ro|rw|z|Z|r?shared|r?slave|r?private))*)?$/), longVolume])).optional(),
     tmpfs: z.array(z.string().startsWith('/')).optional(),
     network_mode: z.string().regex(/^(host|none|bridge|service:.+|container:.+)$/).optional(),
     networks: z.record(z.string(), z.object({ aliases: strings.optional(), ipv4_address: z.ipv4().optional(), ipv6_address: z.ipv6().optional() }).strict()).optional(),
@@ -78,7 +80,6 @@ const service = z
 
 const document = z
   .object({
-    name: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/).optional(),
     services: z.record(name, service),
     networks: z
       .record(
