@@ -182,6 +182,34 @@ describe('retrying failed rollbacks', () => {
     expect(containers).toEqual([{ id: 'old', name: 'web', running: true, image: 'app:1.0.0' }]);
   });
 
+  it('refuses an update of a container its failed rollback left down, until the rollback is retried', async () => {
+    const containers = [oldStopped(), obstacle()];
+    const { updates, bus } = await service(containers);
+    const operation = await strandedOperation(updates, bus);
+    const target = { kind: 'update', targetImage: 'app:1.1.0', fromVersion: '1.0.0', toVersion: '1.1.0' } as const;
+    const asStored = (entry: FakeContainer) => ({ id: entry.id, name: entry.name, watcher: 'local', image: { id: `sha256:${entry.image}` } }) as unknown as Container;
+    // The old container under its temporary name, and whatever now holds the original name.
+    await expect(updates.enqueue(asStored(oldStopped()), target)).rejects.toMatchObject({ status: 409, code: 'TEMPORARY_CONTAINER' });
+    await expect(updates.enqueue(asStored(obstacle()), target)).rejects.toMatchObject({
+      status: 409,
+      code: 'ROLLBACK_RETRY_REQUIRED',
+      details: { operationId: operation.id },
+    });
+    // The same container back under its name but still stopped (say, its start failed): refused too.
+    await expect(updates.enqueue({ ...asStored(oldStopped()), name: 'web' } as Container, target)).rejects.toMatchObject({ code: 'ROLLBACK_RETRY_REQUIRED' });
+    // Another container of the engine is not held up.
+    const other = await updates.enqueue({ ...asStored(obstacle()), id: 'db', name: 'db' } as Container, target);
+    expect(other).toMatchObject({ kind: 'update', containerName: 'db' });
+
+    containers.splice(1, 1);
+    expect(await updates.retryRollback(operation.id, 'manual')).toMatchObject({ status: 'rolled-back' });
+    const update = await updates.enqueue({ ...asStored(oldStopped()), name: 'web' } as Container, target);
+    expect(update).toMatchObject({ kind: 'update', containerName: 'web' });
+    // The fake engine cannot pull: both updates end early, before touching any container.
+    await updates.idle();
+    updates.stopRollbackRecovery();
+  });
+
   it('stops for good when the old container is gone, and leaves superseded or busy operations alone', async () => {
     const containers: FakeContainer[] = [];
     const { updates, bus } = await service(containers);

@@ -185,7 +185,12 @@ export class UpdateService {
     return this.repository.active().find((operation) => operation.identity === identity);
   }
 
-  /** Queues an operation; 409 when the container already has one queued or running. */
+  /**
+   * Queues an operation; 409 when the container already has one queued or running, when it is
+   * an update's temporary container, or (for an update) when a failed rollback left it down:
+   * a new update would replace that record and stop its retries, so the rollback comes first.
+   * The web UI mirrors these rules (ui/src/lib/update-blocker.ts).
+   */
   async enqueue(container: Container, target: UpdateTarget): Promise<UpdateOperation> {
     const active = this.activeFor(container);
     if (active) {
@@ -193,6 +198,12 @@ export class UpdateService {
     }
     if (/-dd-old-[0-9a-f]{8}$/.test(container.name)) {
       throw conflict('TEMPORARY_CONTAINER', 'This is the temporary container of an update in progress');
+    }
+    const stranded = target.kind === 'update' ? this.strandedRollbackFor(container) : undefined;
+    if (stranded) {
+      throw conflict('ROLLBACK_RETRY_REQUIRED', 'The rollback of the last update failed and the service may be down: retry the rollback first (POST /api/v1/containers/{id}/rollback)', {
+        operationId: stranded.id,
+      });
     }
     const operation = await this.repository.create({
       kind: target.kind,

@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { AppError } from '../../core/errors.ts';
 import type { OutboxEntry } from '../../store/schema.ts';
 import { recentStatuses } from '../../triggers/recent-status.ts';
-import type { Trigger } from '../../triggers/trigger.ts';
+import { sendsEvent, type Trigger } from '../../triggers/trigger.ts';
+import { TRIGGER_EVENTS } from '../../triggers/trigger-events.ts';
 import type { TriggerService } from '../../triggers/trigger-service.ts';
 import type { AppContext } from '../context.ts';
 import { Reply, type RouteRegistry } from '../route-registry.ts';
@@ -17,6 +18,9 @@ const triggerSchema = z.object({
   id: z.string(),
   type: z.string(),
   name: z.string(),
+  events: z
+    .array(z.enum(TRIGGER_EVENTS))
+    .describe('The kinds of messages it sends (EVENTS), in this order: update-available, update-applied, update-failed, rollback-failed'),
   configuration: z.record(z.string(), z.unknown()).describe('Settings; secret values are shown as ***'),
 });
 const triggerListSchema = z.object({ data: z.array(triggerSchema), total: z.number().int() });
@@ -62,7 +66,13 @@ const outboxQuery = z.object({ status: z.enum(['pending', 'sending', 'sent', 'fa
 const statusMap = z.record(z.string(), z.enum(['updated', 'pending', 'failed']));
 const recentStatusSchema = z.object({ statuses: statusMap, statusesByIdentity: statusMap });
 
-const describe = (trigger: Trigger) => ({ id: trigger.id, type: trigger.type, name: trigger.name, configuration: trigger.configuration });
+const describe = (trigger: Trigger) => ({
+  id: trigger.id,
+  type: trigger.type,
+  name: trigger.name,
+  events: TRIGGER_EVENTS.filter((event) => sendsEvent(trigger, event)),
+  configuration: trigger.configuration,
+});
 
 /** A delivery the caller waited for: 200 with the entry when sent, 502 naming the failure otherwise. */
 function settledReply(entry: OutboxEntry) {

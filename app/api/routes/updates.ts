@@ -61,7 +61,11 @@ export function registerUpdateRoutes(api: RouteRegistry, context: AppContext): v
       400: { description: 'No update available', schema: errorSchema },
       403: { description: 'Container actions are disabled', schema: errorSchema },
       404: { description: 'Unknown container', schema: errorSchema },
-      409: { description: 'An operation is already queued or running for this container', schema: errorSchema },
+      409: {
+        description:
+          'UPDATE_IN_PROGRESS (an operation is already queued or running for this container); TEMPORARY_CONTAINER (the old container an update keeps under a temporary name); ROLLBACK_RETRY_REQUIRED (with operationId: the rollback of the last update failed and the service may be down; retry it first with POST /rollback)',
+        schema: errorSchema,
+      },
     },
     handler: async ({ params }) => {
       requireActions(context);

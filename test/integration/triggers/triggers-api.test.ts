@@ -38,6 +38,7 @@ describe('trigger API', () => {
       DD_TRIGGER_NTFY_MAIL_TOPIC: 'other',
       DD_TRIGGER_NTFY_MAIL_TOKEN: 'tk_hidden',
       DD_TRIGGER_NTFY_MAIL_ORDER: '1',
+      DD_TRIGGER_NTFY_MAIL_EVENTS: 'rollback-failed, update-available,update-failed,rollback-failed',
     });
     store = await Store.open(temp.folder);
     store.update((data) => {
@@ -84,12 +85,16 @@ describe('trigger API', () => {
       configuration: { topic: 'dd', url: receiver.url, user: 'alice', password: '***', threshold: 'all', mode: 'simple', once: true, auto: false },
     });
     expect(body.data[0].configuration.token).toBe('***');
+    // The kinds of messages each sends (EVENTS), in one fixed order; the default is update-available only.
+    expect(body.data[0].events).toEqual(['update-available', 'update-failed', 'rollback-failed']);
+    expect(body.data[1].events).toEqual(['update-available']);
     expect(text).not.toContain('pa55word');
     expect(text).not.toContain('tk_hidden');
   });
 
   it('lists the triggers a container routes to', async () => {
-    expect((await json(`/api/v1/containers/${web.id}/triggers`)).body.data.map((t: { id: string }) => t.id)).toEqual(['ntfy.phone']);
+    const routed = (await json(`/api/v1/containers/${web.id}/triggers`)).body;
+    expect(routed.data.map((t: { id: string; events: string[] }) => [t.id, t.events])).toEqual([['ntfy.phone', ['update-available']]]);
     expect((await json(`/api/v1/containers/${db.id}/triggers`)).body).toEqual({ data: [], total: 0 });
     expect((await json('/api/v1/containers/nope/triggers')).status).toBe(404);
   });
