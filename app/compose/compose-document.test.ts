@@ -130,7 +130,7 @@ describe('secrets', () => {
 
 describe('the file around the services', () => {
   it('has no top-level name or version (docker-compose 1.x refuses `name`, the specification calls `version` obsolete)', () => {
-    const exported = buildComposeExport([inspectOf({ hostConfig: { NetworkMode: 'backend' }, networks: { backend: { Aliases: null, IPAMConfig: null } }, mounts: [{ Type: 'volume', Name: 'data', Destination: '/data', Driver: 'local', RW: true }] })].map((inspect) => ({ inspect, image: IMAGE, networks: new Map([['backend', networkOf('backend')]]) })), ALL, 'stack');
+    const exported = buildComposeExport([inspectOf({ hostConfig: { NetworkMode: 'backend' }, networks: { backend: { Aliases: null, IPAMConfig: null } }, mounts: [{ Type: 'volume', Name: 'data', Destination: '/data', RW: true }] })].map((inspect) => ({ inspect, image: IMAGE, networks: new Map([['backend', networkOf('backend')]]) })), ALL, 'stack');
     expect(Object.keys(parsed(exported.result.content))).toEqual(['services', 'networks', 'volumes']);
   });
 

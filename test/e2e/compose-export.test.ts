@@ -1,7 +1,10 @@
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Browser, Page } from 'playwright-core';
 import { parse } from 'yaml';
+import { findComposeClient, runCompose } from '../bench/compose-client.ts';
 import { startDaemon, type RunningDaemon } from '../bench/daemon.ts';
 import { docker } from '../bench/exec.ts';
 import { buildTestImage, RUN_LABEL, uniqueName } from '../bench/images.ts';
@@ -73,8 +76,24 @@ describe('exporting from the web UI', () => {
     expect(saved.services[name]).toMatchObject({ image, container_name: name });
     expect([...saved.services[name].environment].sort()).toEqual(['DB_PASSWORD=${DB_PASSWORD}', 'MODE=prod']);
     expect(saved.services[name]).not.toHaveProperty('volumes');
+    await expectComposeAccepts((await download.path()) ?? '', 'DB_PASSWORD=\n');
 
     await dialog.getByRole('button', { name: 'Close' }).click();
     await dialog.waitFor({ state: 'hidden' });
   });
 });
+
+/** The downloaded file as a person would use it: a real Compose client must accept it (docker-compose 1.29 here). */
+async function expectComposeAccepts(path: string, envContent: string): Promise<void> {
+  const client = await findComposeClient();
+  if (!client) return; // not required outside CI (findComposeClient throws there)
+  const folder = await mkdtemp(join(tmpdir(), 'dd-e2e-compose-'));
+  try {
+    const envFile = join(folder, 'export.env');
+    await writeFile(envFile, envContent);
+    const printed = parse(await runCompose(client, { project: uniqueName('e2e-export-p'), file: path, envFile }, 'config'), { version: '1.1' });
+    expect(printed.services[name]).toMatchObject({ image, container_name: name });
+  } finally {
+    await rm(folder, { recursive: true, force: true });
+  }
+}

@@ -71,7 +71,9 @@ beforeAll(async () => {
     '--restart', 'on-failure:3', '--init', '--user', '1000:1000', '--workdir', '/tmp', '--cap-add', 'NET_ADMIN', '--cap-drop', 'MKNOD',
     '--health-cmd', 'test -d /data', '--health-interval', '1s', '--health-timeout', '1s', '--health-retries', '3', '--health-start-period', '1s',
     '--memory', '64m', '--pids-limit', '100', '--ulimit', 'nofile=1024:2048', '--add-host', 'db.internal:10.1.2.3', '--security-opt', 'no-new-privileges',
-    '--stop-timeout', '5', '-e', 'API_TOKEN=hunter2', '-e', `PLAIN=${HOSTILE}`, image);
+    '--stop-timeout', '5', '--stop-signal', 'SIGINT', '--expose', '7000', '--log-opt', 'max-size=1m', '--sysctl', 'net.ipv4.ip_forward=1', '--group-add', '100',
+    '--dns', '127.0.0.53', '--dns-search', 'example.internal', '--cpu-shares', '512', '--memory-reservation', '32m', '--shm-size', '32m', '-t', '-i',
+    '-e', 'API_TOKEN=hunter2', '-e', `PLAIN=${HOSTILE}`, image);
   await docker('run', '-d', '--name', frontName, '--label', runLabel(), '--label', 'dd.watch=true', '--network', stackNetwork, '--network-alias', 'front-alias',
     '--ip', `${stackSubnet}.30`, '-p', '127.0.0.1::80', '-v', `${stackVolume}:/srv/data`, '--restart', 'unless-stopped', '--init', '-e', 'DB_PASSWORD=s3cr3t-front', image);
   await docker('run', '-d', '--name', helperName, '--label', runLabel(), '--label', 'dd.watch=true', '--label', `${SECRET_LABEL}=${HTPASSWD}`,
@@ -143,6 +145,9 @@ function volumesOf(service: Record<string, any>): string[] {
   return (service.volumes ?? []).map((volume: string | Record<string, any>) => (typeof volume === 'object' ? `${volume.source}:${volume.target}` : volume.split(':').slice(0, 2).join(':')));
 }
 
+/** The CLI and Compose send an unset list as null or as []: the same to the engine. */
+const listOrNull = (value: unknown) => (Array.isArray(value) && value.length > 0 ? value : null);
+
 /** What the user set and the engine keeps, for comparing an original with its Compose twin. */
 function essentials(container: Record<string, any>) {
   const host = container.HostConfig;
@@ -159,23 +164,38 @@ function essentials(container: Record<string, any>) {
     cmd: container.Config.Cmd,
     healthcheck: container.Config.Healthcheck ?? null,
     stopTimeout: container.Config.StopTimeout ?? null,
+    stopSignal: container.Config.StopSignal ?? null,
+    tty: container.Config.Tty,
+    openStdin: container.Config.OpenStdin,
+    exposedPorts: Object.keys(container.Config.ExposedPorts ?? {}).sort(),
+    logConfig: host.LogConfig,
+    sysctls: host.Sysctls ?? null,
+    groupAdd: listOrNull(host.GroupAdd),
+    dns: listOrNull(host.Dns),
+    dnsSearch: listOrNull(host.DnsSearch),
+    cpuShares: host.CpuShares,
+    memoryReservation: host.MemoryReservation,
+    memorySwap: host.MemorySwap,
+    shmSize: host.ShmSize,
     // No restart policy is `no` from the CLI and empty from Compose: the same to the engine.
     restart: { ...host.RestartPolicy, Name: host.RestartPolicy?.Name || 'no' },
     init: host.Init ?? null,
-    capAdd: host.CapAdd ?? null,
-    capDrop: host.CapDrop ?? null,
+    capAdd: listOrNull(host.CapAdd),
+    capDrop: listOrNull(host.CapDrop),
     tmpfs: host.Tmpfs ?? null,
     memory: host.Memory,
     pidsLimit: host.PidsLimit ?? null,
-    ulimits: host.Ulimits ?? null,
-    extraHosts: host.ExtraHosts ?? null,
-    securityOpt: host.SecurityOpt ?? null,
+    ulimits: listOrNull(host.Ulimits),
+    extraHosts: listOrNull(host.ExtraHosts),
+    securityOpt: listOrNull(host.SecurityOpt),
     // A named volume's Mode is the engine's own default (`z` from `docker run -v`, `rw` from Compose); a bind's is the user's.
-    mounts: (container.Mounts ?? []).map((mount: any) =>
-      mount.Type === 'bind'
-        ? { type: 'bind', source: mount.Source, destination: mount.Destination, rw: mount.RW, mode: mount.Mode, propagation: mount.Propagation }
-        : { type: mount.Type, name: mount.Name, destination: mount.Destination, rw: mount.RW },
-    ),
+    mounts: [...(container.Mounts ?? [])]
+      .sort((a: any, b: any) => String(a.Destination).localeCompare(String(b.Destination)))
+      .map((mount: any) =>
+        mount.Type === 'bind'
+          ? { type: 'bind', source: mount.Source, destination: mount.Destination, rw: mount.RW, mode: mount.Mode, propagation: mount.Propagation }
+          : { type: mount.Type, name: mount.Name, destination: mount.Destination, rw: mount.RW },
+      ),
   };
 }
 
