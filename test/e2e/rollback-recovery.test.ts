@@ -99,6 +99,16 @@ describe('a rollback that failed, in the web UI', () => {
     await alert().getByTestId('recovery-next').waitFor(LONG);
     expect(await alert().getByRole('alert').textContent()).toMatch(/Cannot rename the old container back/);
     expect(await alert().getByTestId('recovery-attempts').textContent()).toBe('No retry yet');
+    // Update now is off while the service may be down, and says why (pointing to the retry), as the daemon refuses it too.
+    const updateNow = page.getByTestId('update-now');
+    const blocked = page.getByTestId('update-blocked');
+    await blocked.waitFor(LONG);
+    expect(await updateNow.isDisabled()).toBe(true);
+    expect(await blocked.getAttribute('data-reason')).toBe('rollback-failed');
+    expect(await blocked.textContent()).toMatch(/rollback of the last update failed.*"Retry rollback now"/);
+    expect(await updateNow.getAttribute('aria-describedby')).toBe(await blocked.getAttribute('id'));
+    const refused = await fetch(`${daemon.url}/api/v1/containers/${originalId}/update`, { method: 'POST' });
+    expect(refused.status).toBe(409);
     // The next automatic retry is about 10 minutes away and counts down while the page is open.
     const next = alert().getByTestId('recovery-next');
     const first = (await next.textContent()) ?? '';
@@ -186,6 +196,9 @@ describe('a rollback that failed, in the web UI', () => {
     // The page shows the original container again, running, under its name.
     await page.getByTestId('container-name').filter({ hasText: new RegExp(`^${name}$`) }).waitFor(LONG);
     await page.locator('.facts').getByText('running').waitFor(LONG);
+    // Restored on its previous version, the update can be tried again.
+    await page.getByTestId('update-now').filter({ hasText: 'Update now to 1.1.0' }).and(page.locator(':enabled')).waitFor(LONG);
+    expect(await page.getByTestId('update-blocked').count()).toBe(0);
     const after = await inspect(name);
     expect(after.Id).toBe(originalId);
     expect(after.State.Running).toBe(true);

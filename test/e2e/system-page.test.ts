@@ -18,8 +18,8 @@ import { ensureUiBuilt } from './ui-build.ts';
  * registries (anonymous or with credentials, never the secret), the triggers; Watch now runs a
  * cycle and the last-run figures change, a cycle started elsewhere shows up live, and a failed
  * notification is retried from the page. The watcher is scoped by a label to this file's
- * containers (the engine is shared). Screenshots go to DD_E2E_SCREENSHOTS (docs/screenshots
- * when refreshing the documentation) or the temp folder.
+ * containers (the engine is shared). Screenshots of what the test saw go to DD_E2E_SCREENSHOTS or
+ * the temp folder; the documentation's (docs/screenshots/system-*.png) come from scripts/screenshots.ts.
  */
 const { registry, securedRegistry } = benchState();
 const runLabel = `${RUN_LABEL}=${process.env.DD_TEST_RUN_ID ?? 'manual'}`;
@@ -73,8 +73,12 @@ beforeAll(async () => {
     DD_TRIGGER_NTFY_PHONE_THRESHOLD: 'minor',
     DD_TRIGGER_NTFY_PHONE_MODE: 'batch',
     DD_TRIGGER_NTFY_PHONE_AUTO: 'false',
+    DD_TRIGGER_NTFY_PHONE_EVENTS: 'rollback-failed,update-available',
     DD_TRIGGER_HTTP_AUDIT_URL: 'http://127.0.0.1:9/hook',
     DD_TRIGGER_HTTP_AUDIT_THRESHOLD: 'major',
+    // Results only (no update runs in this file, so it never sends).
+    DD_TRIGGER_HTTP_RESULTS_URL: 'http://127.0.0.1:9/results',
+    DD_TRIGGER_HTTP_RESULTS_EVENTS: 'update-failed,update-applied',
     DD_LOG_LEVEL: 'warn',
   });
   browser = await launchBrowser();
@@ -122,6 +126,20 @@ describe('the System page', () => {
     const audit = page.getByTestId('triggers').locator('[data-trigger="http.audit"]');
     expect(await audit.getByTestId('trigger-threshold').textContent()).toBe('major');
     expect(await audit.getByTestId('trigger-auto').textContent()).toContain('automatically');
+    // The kinds of messages each trigger sends (EVENTS), in the daemon's order; the default is available updates.
+    const kinds = async (id: string) => {
+      const events = page.getByTestId('triggers').locator(`[data-trigger="${id}"]`).getByRole('list', { name: 'Events' }).getByRole('listitem');
+      const items = await events.all();
+      return { kinds: await Promise.all(items.map((item) => item.getAttribute('data-event'))), text: await events.allTextContents() };
+    };
+    expect(await kinds('ntfy.phone')).toEqual({ kinds: ['update-available', 'rollback-failed'], text: ['update available', 'rollback failed'] });
+    expect(await kinds('http.audit')).toEqual({ kinds: ['update-available'], text: ['update available'] });
+    expect(await kinds('http.results')).toEqual({ kinds: ['update-applied', 'update-failed'], text: ['update applied', 'update failed'] });
+    // Threshold, mode and firing do not concern a trigger that sends results only, and the page says so.
+    const results = page.getByTestId('triggers').locator('[data-trigger="http.results"]');
+    expect((await results.getByTestId('trigger-threshold').textContent())?.trim()).toMatch(/^–/);
+    expect(await results.getByTestId('trigger-auto').textContent()).not.toContain('automatically');
+    expect(await page.getByTestId('triggers-note').textContent()).toContain('update-available messages only');
 
     const version = (JSON.parse(readFileSync('package.json', 'utf8')) as { version: string }).version;
     expect(await page.getByTestId('app-version').textContent()).toBe(version);
@@ -209,7 +227,7 @@ describe('the System page', () => {
     await page.goto(`${daemon.url}/system`);
     await card().getByTestId('engine-version').waitFor(LONG);
     await page.getByTestId('outbox-counts').waitFor();
-    await page.screenshot({ path: join(screenshots, 'system-desktop.png'), fullPage: true });
+    await page.screenshot({ path: join(screenshots, 'e2e-system-desktop.png'), fullPage: true });
     const phone = await browser.newPage({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 1 });
     try {
       await phone.goto(`${daemon.url}/system`);
@@ -220,9 +238,41 @@ describe('the System page', () => {
       // The new navigation entry fits on a phone without scrolling the navigation sideways.
       const entry = await phone.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'System' }).boundingBox();
       expect((entry?.x ?? 999) + (entry?.width ?? 0)).toBeLessThanOrEqual(390);
-      await phone.screenshot({ path: join(screenshots, 'system-phone.png'), fullPage: true });
+      await phone.screenshot({ path: join(screenshots, 'e2e-system-phone.png'), fullPage: true });
     } finally {
       await phone.close();
     }
+  }, 60_000);
+
+  it("lists on a container's page the triggers that apply to it with the kinds of messages each sends, and asks before Stop", async () => {
+    const listed = (await (await fetch(`${daemon.url}/api/v1/containers`)).json()) as { data: Array<{ id: string; name: string }> };
+    const app = listed.data.find((container) => container.name === appName);
+    expect(app).toBeDefined();
+    await page.goto(`${daemon.url}/containers/${app?.id}`);
+    const panel = page.locator('.card').filter({ has: page.getByRole('heading', { name: 'Triggers', exact: true }) });
+    const row = (id: string) => panel.locator(`[data-trigger="${id}"]`);
+    await row('ntfy.phone').waitFor(LONG);
+    expect(await row('ntfy.phone').getByRole('list', { name: 'Events' }).getByRole('listitem').allTextContents()).toEqual(['update available', 'rollback failed']);
+    expect(await row('http.results').getByRole('list', { name: 'Events' }).getByRole('listitem').allTextContents()).toEqual(['update applied', 'update failed']);
+    expect(await row('http.audit').getByRole('list', { name: 'Events' }).getByRole('listitem').allTextContents()).toEqual(['update available']);
+    await row('ntfy.phone').getByRole('button', { name: 'Run ntfy phone now' }).waitFor();
+
+    // Stop interrupts the service: it asks first, and Cancel leaves the container running.
+    await page.getByRole('group', { name: 'Container actions' }).getByRole('button', { name: 'Stop', exact: true }).click();
+    const dialog = page.getByRole('dialog', { name: `Stop ${appName}?` });
+    await dialog.waitFor();
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    const running = async () => JSON.parse(await docker('inspect', '-f', '{{json .State.Running}}', appName)) as boolean;
+    expect(await running()).toBe(true);
+    // Confirmed, it stops; Start needs no confirmation.
+    await page.getByRole('group', { name: 'Container actions' }).getByRole('button', { name: 'Stop', exact: true }).click();
+    await dialog.getByRole('button', { name: 'Stop' }).click();
+    const start = page.getByRole('group', { name: 'Container actions' }).getByRole('button', { name: 'Start', exact: true });
+    await start.waitFor(LONG);
+    expect(await running()).toBe(false);
+    await start.click();
+    await page.getByRole('group', { name: 'Container actions' }).getByRole('button', { name: 'Stop', exact: true }).waitFor(LONG);
+    expect(await running()).toBe(true);
   }, 60_000);
 });

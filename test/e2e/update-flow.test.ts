@@ -117,6 +117,10 @@ describe('updating from the web UI', () => {
     const rows = page.locator('tr', { hasText: badName });
     await rows.filter({ hasText: 'rolled-back' }).nth(1).waitFor(LONG);
     expect(await page.locator('tr', { hasText: appName }).filter({ hasText: 'succeeded' }).count()).toBeGreaterThanOrEqual(1);
+    // Each update replaced the container: the row's link opens it as it is now, not the removed one.
+    await page.locator('tr', { hasText: appName }).filter({ hasText: 'succeeded' }).last().getByRole('link', { name: appName }).click();
+    await page.getByTestId('container-name').filter({ hasText: appName }).waitFor(LONG);
+    expect(await page.getByText('Could not load this container').count()).toBe(0);
   }, 150_000);
 
   it('streams a container\'s logs live, stderr marked', async () => {

@@ -1,5 +1,5 @@
 import { request } from './http.ts';
-import type { Container, Page } from './types.ts';
+import type { Container, Page, TriggerEvent } from './types.ts';
 
 /** Shapes and calls behind the System page: watchers, engines, registries, triggers, outbox, app. */
 
@@ -72,6 +72,7 @@ export interface TriggerDetails {
   id: string;
   type: string;
   name: string;
+  events?: TriggerEvent[];
   configuration: Record<string, unknown>;
 }
 

@@ -125,10 +125,15 @@ export interface Backup {
   triggerName?: string;
 }
 
+/** The kinds of messages a trigger sends (DD_TRIGGER_{TYPE}_{NAME}_EVENTS). */
+export type TriggerEvent = 'update-available' | 'update-applied' | 'update-failed' | 'rollback-failed';
+
 export interface Trigger {
   id: string;
   type: string;
   name: string;
+  /** In the daemon's fixed order; update-available alone by default. */
+  events?: TriggerEvent[];
   configuration?: Record<string, unknown>;
 }
 

@@ -69,3 +69,8 @@ export function countdown(iso: string | undefined, now = Date.now()): string {
   if (s < 3600) return `in ${Math.floor(s / 60)} min ${s % 60} s`;
   return relativeTime(iso, now);
 }
+
+/** An image path in pieces that end after each `/`, so a narrow column wraps there rather than mid-word. */
+export function pathParts(value: string): string[] {
+  return value.split(/(?<=\/)/);
+}

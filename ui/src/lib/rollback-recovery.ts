@@ -32,6 +32,35 @@ export function canRetryByHand(operation: UpdateOperation): boolean {
   return operation.status === 'failed' && operation.rollbackRecovery?.gaveUpReason !== 'old-container-gone';
 }
 
+/**
+ * The daemon's own test (isStrandedRollback in app/updates/rollback-retry.ts): a failed rollback
+ * that is the container's last word and can still be retried. While one exists, the daemon
+ * refuses to update the container (ROLLBACK_RETRY_REQUIRED).
+ */
+export function isStranded(operation: UpdateOperation, all: readonly UpdateOperation[]): boolean {
+  if (operation.phase !== 'rollback-failed' || operation.status !== 'failed') return false;
+  if (operation.rollbackRecovery?.gaveUpReason === 'old-container-gone') return false;
+  return !all.some((other) => other.identity === operation.identity && other.id !== operation.id && other.createdAt > operation.createdAt);
+}
+
+/** agent::watcher::name, as the daemon names a container across recreations. */
+export function identityOf(container: Pick<Container, 'agent' | 'watcher' | 'name'>): string {
+  return `${container.agent ?? ''}::${container.watcher}::${container.name}`;
+}
+
+/** The failed rollback that strands this container, matched as the daemon does (UpdateService.strandedRollbackFor). */
+export function strandedRollbackFor(container: Pick<Container, 'id' | 'name' | 'watcher' | 'agent'>, all: readonly UpdateOperation[]): UpdateOperation | undefined {
+  const identity = identityOf(container);
+  return newestFirst(all).find(
+    (operation) =>
+      isStranded(operation, all) &&
+      (operation.containerId === container.id ||
+        operation.newContainerId === container.id ||
+        operation.identity === identity ||
+        (operation.watcher === container.watcher && operation.temporaryName === container.name)),
+  );
+}
+
 /** Whether an operation is about this container: its old or new id, its name, or its temporary name. */
 export function concerns(operation: UpdateOperation, container: Pick<Container, 'id' | 'name' | 'watcher'>): boolean {
   if (operation.containerId === container.id || operation.newContainerId === container.id) return true;
