@@ -85,6 +85,12 @@ export const watcherSettings = {
     300,
   ),
   labelfilter: labelFilterSetting('Only see containers that carry all of these labels (key or key=value, comma-separated); the engine applies it to lists and events.'),
+  timeout: integerSetting(
+    'Seconds an engine call may take before it is abandoned (its connection closed) and the engine reported unavailable (503 ENGINE_UNAVAILABLE). Streams are not cut by it: an image pull may go on as long as progress keeps coming (at most this long without any), `docker stop` gets its grace period plus this, followed logs and the event stream only have to open within it.',
+    1,
+    3600,
+    30,
+  ),
 } satisfies SettingTable;
 
 /** DD_AGENT_{NAME}_*: a remote host reached through `dockdeck agent`; it is watched like any watcher. */
@@ -104,6 +110,7 @@ export const agentSettings = {
   watchatstart: watcherSettings.watchatstart,
   eventsidle: watcherSettings.eventsidle,
   labelfilter: watcherSettings.labelfilter,
+  timeout: watcherSettings.timeout,
 } satisfies SettingTable;
 
 export const registrySettings = {

@@ -100,6 +100,27 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ DD_AGENT_EDGE_HOST: 'h', DD_AGENT_EDGE_SECRET: 's', DD_AGENT_EDGE_EVENTSIDLE: '90000' })).toThrow('DD_AGENT_EDGE_EVENTSIDLE');
   });
 
+
+  it('reads TIMEOUT for watchers and agents: 30 s by default, bad values named', () => {
+    expect(loadConfig({}).watchers[0]?.timeoutSeconds).toBe(30);
+    const config = loadConfig({
+      DD_WATCHER_REMOTE_HOST: '127.0.0.1',
+      DD_WATCHER_REMOTE_TIMEOUT: '5',
+      DD_WATCHER_PLAIN_SOCKET: '/run/docker.sock',
+      DD_AGENT_EDGE_HOST: '127.0.0.2',
+      DD_AGENT_EDGE_SECRET: 's3cret',
+      DD_AGENT_EDGE_TIMEOUT: '120',
+    });
+    expect(config.watchers.map((watcher) => [watcher.name, watcher.timeoutSeconds])).toEqual([
+      ['remote', 5],
+      ['plain', 30],
+      ['edge', 120],
+    ]);
+    expect(config.warnings).toEqual([]);
+    expect(() => loadConfig({ DD_WATCHER_LOCAL_TIMEOUT: '0' })).toThrow("DD_WATCHER_LOCAL_TIMEOUT: '0' is not valid; expected an integer from 1 to 3600");
+    expect(() => loadConfig({ DD_WATCHER_LOCAL_TIMEOUT: '2.5' })).toThrow('DD_WATCHER_LOCAL_TIMEOUT');
+    expect(() => loadConfig({ DD_AGENT_EDGE_HOST: 'h', DD_AGENT_EDGE_SECRET: 's', DD_AGENT_EDGE_TIMEOUT: '3601' })).toThrow('DD_AGENT_EDGE_TIMEOUT');
+  });
   it('parses registries and rejects unknown providers and a custom registry without URL', () => {
     const config = loadConfig({ DD_REGISTRY_CUSTOM_LOCAL_URL: 'http://127.0.0.1:5000/', DD_REGISTRY_CUSTOM_LOCAL_PASSWORD: 's3cret' });
     expect(config.registries).toEqual([expect.objectContaining({ provider: 'custom', name: 'local', url: 'http://127.0.0.1:5000', password: 's3cret' })]);

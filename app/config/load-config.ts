@@ -15,6 +15,8 @@ import { loadAuthConfig, type AuthConfig } from './load-auth-config.ts';
 
 /** How long a quiet event stream is trusted before it is replaced. */
 export const DEFAULT_EVENTS_IDLE_SECONDS = 300;
+/** How long one engine call may take (streams follow their own rules, see EngineConnection). */
+export const DEFAULT_ENGINE_TIMEOUT_SECONDS = 30;
 
 type Parsed<T extends Record<string, unknown>> = ReturnType<typeof parseGroup<T & Record<string, never>>>['values'];
 
@@ -35,6 +37,8 @@ export interface WatcherConfig {
   readonly watchAtStart: boolean;
   /** Seconds of silence after which the event stream is replaced (DD_*_EVENTSIDLE, default 300); 0 never. */
   readonly eventsIdleSeconds?: number;
+  /** Seconds one engine call may take (DD_*_TIMEOUT, default 30). */
+  readonly timeoutSeconds?: number;
   /** Engine-side label filters (key or key=value), all required; empty sees every container. */
   readonly labelFilter: readonly string[];
   /** Set when the engine is reached through a dockdeck agent (DD_AGENT_{NAME}_*), with the secret to present. */
@@ -259,6 +263,7 @@ function toWatcher(name: string, values: Parsed<typeof watcherSettings>): Watche
     watchEvents: values.watchevents ?? true,
     watchAtStart: values.watchatstart ?? true,
     eventsIdleSeconds: values.eventsidle ?? DEFAULT_EVENTS_IDLE_SECONDS,
+    timeoutSeconds: values.timeout ?? DEFAULT_ENGINE_TIMEOUT_SECONDS,
     labelFilter: values.labelfilter ?? [],
   };
 }

@@ -1,7 +1,12 @@
 import { readFileSync } from 'node:fs';
 import Docker from 'dockerode';
-import type { WatcherConfig } from '../config/load-config.ts';
+import { systemClock, type Clock } from '../clock/clock.ts';
+import { DEFAULT_ENGINE_TIMEOUT_SECONDS, type WatcherConfig } from '../config/load-config.ts';
 import { AppError, errorMessage } from '../core/errors.ts';
+import { CallGuard, type CallLimit } from './call-guard.ts';
+import { guardedDocker } from './guarded-docker.ts';
+
+export type { CallLimit } from './call-guard.ts';
 
 /** Newest Engine API version dockdeck is written against; newer engines are spoken to at this one. */
 export const MAX_API_VERSION = '1.45';
@@ -9,9 +14,29 @@ export const MAX_API_VERSION = '1.45';
 export const MIN_API_VERSION = '1.41';
 
 export class EngineUnavailableError extends AppError {
-  constructor(engine: string, reason: string) {
-    super(503, 'ENGINE_UNAVAILABLE', `Docker engine '${engine}' is unavailable: ${reason}`);
+  constructor(engine: string, reason: string, message = `Docker engine '${engine}' is unavailable: ${reason}`) {
+    super(503, 'ENGINE_UNAVAILABLE', message);
   }
+}
+
+/** An engine call ran out of time (its requests were aborted): a black-holed or stuck host. */
+export class EngineTimeoutError extends EngineUnavailableError {
+  constructor(engine: string, reason: string) {
+    super(engine, reason, `Docker engine '${engine}' timed out: ${reason}`);
+  }
+}
+
+export interface EngineCallOptions {
+  /** Aborts the call from outside (a client that went away, an open timeout of its own). */
+  readonly signal?: AbortSignal;
+  /** Replaces the default (the watcher's TIMEOUT as a deadline); see CallLimit. */
+  readonly limit?: CallLimit;
+}
+
+/** What a connection is built with besides its configuration; unit tests pass a fake clock and a fake modem. */
+export interface EngineConnectionDeps {
+  readonly clock?: Clock;
+  readonly createDocker?: (options: Docker.DockerOptions) => Docker;
 }
 
 /** Where an agent watcher's engine is reached (never the secret). */
@@ -36,15 +61,22 @@ export class EngineConnection {
   #memoryTotal: number | undefined;
   #memoryLookup: Promise<number | undefined> | undefined;
   readonly #options: Docker.DockerOptions;
+  /** How long a call may take unless it says otherwise (DD_*_TIMEOUT). */
+  readonly timeoutMs: number;
+  readonly #clock: Clock;
+  readonly #createDocker: (options: Docker.DockerOptions) => Docker;
 
-  constructor(config: WatcherConfig) {
+  constructor(config: WatcherConfig, deps: EngineConnectionDeps = {}) {
     this.name = config.name;
     this.#options = dockerOptions(config);
     this.endpoint = config.socket
       ? `unix://${config.socket}`
       : `${this.#options.protocol ?? 'http'}://${config.host}:${this.#options.port}`;
     this.agent = agentEndpointOf(config) ?? undefined;
-    this.#docker = new Docker(this.#options);
+    this.timeoutMs = (config.timeoutSeconds ?? DEFAULT_ENGINE_TIMEOUT_SECONDS) * 1000;
+    this.#clock = deps.clock ?? systemClock;
+    this.#createDocker = deps.createDocker ?? ((options) => new Docker(options));
+    this.#docker = this.#createDocker(this.#options);
   }
 
   /** The dockerode client, speaking the negotiated API version once `connect` succeeded. */
@@ -57,23 +89,28 @@ export class EngineConnection {
   }
 
   /**
-   * Negotiates the API version: the lower of the engine's and ours. Throws EngineUnavailableError.
-   * `signal` abandons a host that accepts connections but never answers.
+   * Negotiates the API version: the lower of the engine's and ours. Throws EngineUnavailableError
+   * (EngineTimeoutError after the watcher's TIMEOUT). `signal` gives up earlier.
    */
   async connect(signal?: AbortSignal): Promise<string> {
+    const guard = new CallGuard({ deadlineMs: this.timeoutMs }, this.#clock, signal);
+    return this.#guarded(guard, () => this.#negotiate(guard.signal));
+  }
+
+  async #negotiate(signal: AbortSignal): Promise<string> {
     let serverVersion: string;
     try {
-      const unversioned = new Docker(this.#options);
+      const unversioned = this.#createDocker(this.#options);
       // dockerode passes abortSignal on (its typings omit the options argument).
       const askVersion = unversioned.version as unknown as (options: { abortSignal?: AbortSignal }) => Promise<{ ApiVersion?: string }>;
-      const version = await askVersion.call(unversioned, signal ? { abortSignal: signal } : {});
+      const version = await askVersion.call(unversioned, { abortSignal: signal });
       serverVersion = version.ApiVersion ?? MIN_API_VERSION;
     } catch (error) {
       throw new EngineUnavailableError(this.name, errorMessage(error));
     }
     const negotiated = compareApiVersions(serverVersion, MAX_API_VERSION) < 0 ? serverVersion : MAX_API_VERSION;
     this.#apiVersion = negotiated;
-    this.#docker = new Docker({ ...this.#options, version: `v${negotiated}` });
+    this.#docker = this.#createDocker({ ...this.#options, version: `v${negotiated}` });
     // A reconnect may reach another host (a moved DOCKER_HOST, a replaced agent): ask again.
     this.#memoryTotal = undefined;
     return negotiated;
@@ -104,17 +141,42 @@ export class EngineConnection {
     return total;
   }
 
-  /** Runs an engine call, turning connection failures into a 503-class error; `signal` also aborts the version negotiation. */
-  async call<T>(what: (docker: Docker) => Promise<T>, signal?: AbortSignal): Promise<T> {
-    if (!this.#apiVersion) await this.connect(signal);
+  /**
+   * Runs an engine call within its limit (by default the watcher's TIMEOUT for the whole call),
+   * turning connection failures and timeouts into 503 ENGINE_UNAVAILABLE. The client handed to
+   * `what` puts the call's abort signal on every request, so a call that runs out of time frees its
+   * sockets. A bare `signal` (the older form) is the same as `{ signal }`.
+   */
+  async call<T>(what: (docker: Docker) => Promise<T>, options: EngineCallOptions | AbortSignal = {}): Promise<T> {
+    const { signal, limit } = options instanceof AbortSignal ? { signal: options, limit: undefined } : options;
+    const guard = new CallGuard(limit ?? { deadlineMs: this.timeoutMs }, this.#clock, signal);
+    return this.#guarded(guard, async () => {
+      if (!this.#apiVersion) await this.#negotiate(guard.signal);
+      return what(guardedDocker(this.#docker, guard));
+    });
+  }
+
+  async #guarded<T>(guard: CallGuard, work: () => Promise<T>): Promise<T> {
+    const working = work();
+    // If the limit wins the race, the aborted work's own rejection comes later and means nothing.
+    working.catch(() => undefined);
     try {
-      return await what(this.#docker);
+      return await Promise.race([working, guard.aborted]);
     } catch (error) {
-      if (isConnectionError(error)) {
+      if (guard.expired) {
+        // The next call negotiates again: the host may come back as another engine.
+        this.#apiVersion = undefined;
+        throw new EngineTimeoutError(this.name, guard.expired);
+      }
+      if (error instanceof EngineUnavailableError) throw error;
+      // The caller gave up (its signal): as before, the engine did not answer in time for it.
+      if (guard.signal.aborted || isConnectionError(error)) {
         this.#apiVersion = undefined;
         throw new EngineUnavailableError(this.name, errorMessage(error));
       }
       throw error;
+    } finally {
+      guard.settle();
     }
   }
 }

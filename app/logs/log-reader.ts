@@ -1,3 +1,4 @@
+import type { Socket } from 'node:net';
 import { Readable } from 'node:stream';
 import type { EngineConnection } from '../engine/engine-connection.ts';
 import { demuxAll } from './demux.ts';
@@ -10,7 +11,10 @@ export interface LogDownloadOptions {
   readonly timestamps: boolean;
 }
 
-/** The log text of a container (stdout and stderr interleaved as the engine stored them). */
+/** TCP keepalive of a followed log's socket: the kernel notices a peer that is gone for good. */
+const FOLLOW_KEEPALIVE_MS = 30_000;
+
+/** The log text of a container (stdout and stderr interleaved as the engine stored them), within the watcher's TIMEOUT (tail is bounded). */
 export async function readLogText(engine: EngineConnection, id: string, options: LogDownloadOptions): Promise<string> {
   return engine.call(async (docker) => {
     const container = docker.getContainer(id);
@@ -36,7 +40,11 @@ export interface LogStreamTarget {
   readonly running: boolean;
 }
 
-/** Opens the engine's log stream (following, or a one-shot read) with timestamps (the WebSocket frames carry them in `ts`). */
+/**
+ * Opens the engine's log stream (following, or a one-shot read) with timestamps (the WebSocket
+ * frames carry them in `ts`). Opening is bounded by the watcher's TIMEOUT; a followed stream is
+ * then the socket's to close (a quiet container legitimately sends nothing for hours).
+ */
 export async function openLogStream(
   engine: EngineConnection,
   id: string,
@@ -57,7 +65,9 @@ export async function openLogStream(
       tail: options.tail,
       since: options.since,
       timestamps: true,
-    } as unknown as { follow: true })) as unknown as Readable;
+    } as unknown as { follow: true })) as unknown as Readable & { socket?: Socket | null };
+    // Unix sockets have no keepalive; TCP and TLS (to an engine or an agent) do.
+    if (!engine.endpoint.startsWith('unix://')) stream.socket?.setKeepAlive(true, FOLLOW_KEEPALIVE_MS);
     return { stream, tty: info.Config.Tty === true, running };
   });
 }

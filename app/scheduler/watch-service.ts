@@ -129,10 +129,10 @@ export class WatchService {
     return [...this.#units.keys()];
   }
 
-  /** Runs (or joins) a cycle on every watcher, or on one. Returns the run summaries. */
-  async watchAll(watcherName?: string): Promise<WatchRunSummary[]> {
+  /** Runs (or joins) a cycle on every watcher, or on one. Returns the run summaries, each with its watcher. */
+  async watchAll(watcherName?: string): Promise<Array<WatchRunSummary & { readonly watcher: string }>> {
     const units = watcherName ? [this.#unit(watcherName)] : [...this.#units.values()];
-    return Promise.all(units.map((unit) => unit.watcher.watch()));
+    return Promise.all(units.map(async (unit) => ({ watcher: unit.config.name, ...(await unit.watcher.watch()) })));
   }
 
   /** Checks one stored container now. */

@@ -44,16 +44,26 @@ describe('StatsCollector', () => {
     expect(errors).toEqual(['a']);
   });
 
-  it('gives up on a stats call that never answers, so ticks and stop() still finish', async () => {
+  it('gives up on a stats call that never answers (aborting its request), so ticks and stop() still finish', async () => {
     const errors: string[] = [];
+    const signals = new Map<string, AbortSignal | undefined>();
     const collector = new StatsCollector({
       intervalMs: 1000, concurrency: 2, historySize: 5, fleet: () => [a, b], fetchTimeoutMs: 20,
-      source: { fetch: (t) => (t.id === 'a' ? new Promise<RawStats>(() => undefined) : Promise.resolve(live(100))), memoryTotal: async () => undefined },
+      source: {
+        fetch: (t, signal) => {
+          signals.set(t.id, signal);
+          return t.id === 'a' ? new Promise<RawStats>(() => undefined) : Promise.resolve(live(100));
+        },
+        memoryTotal: async () => undefined,
+      },
       onError: (t, error) => errors.push(`${t.id}: ${(error as Error).message}`),
     });
     const summary = await collector.tick();
     expect(summary.topCpu.map((e) => e.id)).toEqual(['b']);
     expect(errors).toEqual(['a: stats of alpha took longer than 20 ms']);
+    // The hung call is aborted (its socket freed); the one that answered is left alone.
+    expect(signals.get('a')?.aborted).toBe(true);
+    expect(signals.get('b')?.aborted).toBe(false);
     collector.start();
     await collector.stop();
   });

@@ -11,8 +11,8 @@ export interface StatsTarget {
 
 /** Where raw stats come from (the engine in production, a fake in unit tests). */
 export interface StatsSource {
-  /** One-shot stats document of a container (`stream: false`). */
-  fetch(target: StatsTarget): Promise<RawStats>;
+  /** One-shot stats document of a container (`stream: false`); `signal` aborts when the collector stops waiting. */
+  fetch(target: StatsTarget, signal?: AbortSignal): Promise<RawStats>;
   /** Bytes of memory of a watcher's host (engine info MemTotal); undefined when unknown. */
   memoryTotal(watcher: string): Promise<number | undefined>;
 }
@@ -177,9 +177,12 @@ export class StatsCollector {
 
   async #sample(target: StatsTarget): Promise<StatsSnapshot | undefined> {
     let raw: RawStats;
+    // Giving up also aborts the request, so a hung engine does not collect one open socket per tick.
+    const abandon = new AbortController();
     try {
-      raw = await withTimeout(this.#options.source.fetch(target), this.#options.fetchTimeoutMs ?? 15_000, target.name);
+      raw = await withTimeout(this.#options.source.fetch(target, abandon.signal), this.#options.fetchTimeoutMs ?? 15_000, target.name);
     } catch (error) {
+      abandon.abort();
       this.#options.onError?.(target, error);
       return undefined;
     }

@@ -11,10 +11,11 @@ export class EngineStatsSource implements StatsSource {
     this.#engines = engines;
   }
 
-  async fetch(target: StatsTarget): Promise<RawStats> {
+  /** Within the watcher's TIMEOUT, or sooner when the collector gives up (`signal`): the request is aborted either way. */
+  async fetch(target: StatsTarget, signal?: AbortSignal): Promise<RawStats> {
     const engine = this.#engines.get(target.watcher);
     if (!engine) throw notFound('Watcher', target.watcher);
-    return (await engine.call((docker) => docker.getContainer(target.id).stats({ stream: false }))) as RawStats;
+    return (await engine.call((docker) => docker.getContainer(target.id).stats({ stream: false }), signal ? { signal } : {})) as RawStats;
   }
 
   /** Cached by the connection: one `GET /info` per engine, not one per tick. */

@@ -1,5 +1,5 @@
 import type Docker from 'dockerode';
-import type { EngineConnection } from '../engine/engine-connection.ts';
+import type { CallLimit, EngineConnection } from '../engine/engine-connection.ts';
 import { parseImageReference } from '../core/image-ref.ts';
 import type { ContainerInspect, ExtraNetwork, ImageConfig } from './container-spec.ts';
 
@@ -17,6 +17,9 @@ export interface UpdateEngine {
   remove(id: string): Promise<void>;
   removeImage(id: string): Promise<void>;
 }
+
+/** The engine's own default grace period of `docker stop`. */
+const DEFAULT_STOP_TIMEOUT_SECONDS = 10;
 
 /** HTTP status of a dockerode error (404 missing, 304 already in that state, 409 conflict). */
 export function engineStatus(error: unknown): number | undefined {
@@ -41,8 +44,22 @@ export class DockerUpdateEngine implements UpdateEngine {
     this.#authFor = authFor;
   }
 
-  #call<T>(what: (docker: Docker) => Promise<T>): Promise<T> {
-    return this.#engine.call(what);
+  /** Within the watcher's TIMEOUT unless `limit` says otherwise (pulls, stops). */
+  #call<T>(what: (docker: Docker) => Promise<T>, limit?: CallLimit): Promise<T> {
+    return this.#engine.call(what, limit ? { limit } : {});
+  }
+
+  /** Stopping waits the grace period before the engine kills: the deadline is that plus TIMEOUT. */
+  async #stopLimit(id: string, timeoutSeconds: number | undefined): Promise<CallLimit> {
+    const grace = timeoutSeconds ?? (await this.#ownStopTimeout(id));
+    return { deadlineMs: grace * 1000 + this.#engine.timeoutMs };
+  }
+
+  /** Without an explicit timeout the engine uses the container's own (StopTimeout, 10 s unless set). */
+  async #ownStopTimeout(id: string): Promise<number> {
+    const inspect = (await this.#call((docker) => docker.getContainer(id).inspect())) as { Config?: { StopTimeout?: unknown } };
+    const own = inspect.Config?.StopTimeout;
+    return typeof own === 'number' && Number.isFinite(own) && own >= 0 ? own : DEFAULT_STOP_TIMEOUT_SECONDS;
   }
 
   async inspectContainer(idOrName: string): Promise<ContainerInspect | undefined> {
@@ -67,6 +84,7 @@ export class DockerUpdateEngine implements UpdateEngine {
     }
   }
 
+  /** A pull takes as long as the image needs: it is only given up when the progress stream goes silent for TIMEOUT. */
   async pull(reference: string): Promise<void> {
     await this.#call(async (docker) => {
       const auth = this.#authFor(registryHostOf(reference));
@@ -79,7 +97,7 @@ export class DockerUpdateEngine implements UpdateEngine {
           else resolve();
         });
       });
-    });
+    }, { idleMs: this.#engine.timeoutMs });
   }
 
   async rename(id: string, name: string): Promise<void> {
@@ -105,14 +123,16 @@ export class DockerUpdateEngine implements UpdateEngine {
 
   async stop(id: string, timeoutSeconds?: number): Promise<void> {
     try {
-      await this.#call((docker) => docker.getContainer(id).stop(timeoutSeconds === undefined ? {} : { t: timeoutSeconds }));
+      const limit = await this.#stopLimit(id, timeoutSeconds);
+      await this.#call((docker) => docker.getContainer(id).stop(timeoutSeconds === undefined ? {} : { t: timeoutSeconds }), limit);
     } catch (error) {
       if (engineStatus(error) !== 304) throw error;
     }
   }
 
   async restart(id: string, timeoutSeconds?: number): Promise<void> {
-    await this.#call((docker) => docker.getContainer(id).restart(timeoutSeconds === undefined ? {} : { t: timeoutSeconds }));
+    const limit = await this.#stopLimit(id, timeoutSeconds);
+    await this.#call((docker) => docker.getContainer(id).restart(timeoutSeconds === undefined ? {} : { t: timeoutSeconds }), limit);
   }
 
   async remove(id: string): Promise<void> {

@@ -56,6 +56,19 @@ export const pageSchema = z.object({
   hasMore: z.boolean(),
 });
 
+/** One watcher's run as POST /containers/watch reports it: `error` when the run failed (engine unreachable or timed out). */
+export const watchRunSchema = z.object({
+  watcher: z.string(),
+  startedAt: z.string(),
+  finishedAt: z.string(),
+  durationMs: z.number(),
+  checked: z.number().int(),
+  errors: z.number().int(),
+  error: z.string().optional(),
+});
+
+export const watchResultSchema = pageSchema.extend({ runs: z.array(watchRunSchema) });
+
 const SORTS = ['name', '-name', 'status', '-status', 'age', '-age', 'created', '-created'] as const;
 const MAX_IDS = 500;
 

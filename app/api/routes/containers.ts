@@ -3,7 +3,7 @@ import { AppError, forbidden, notFound } from '../../core/errors.ts';
 import type { WatchService } from '../../scheduler/watch-service.ts';
 import type { AppContext } from '../context.ts';
 import { Reply, type RouteRegistry } from '../route-registry.ts';
-import { containerSchema, errorSchema, idParams, listQuerySchema, pageSchema, summarySchema, watchQuerySchema } from './containers-schemas.ts';
+import { containerSchema, errorSchema, idParams, listQuerySchema, pageSchema, summarySchema, watchQuerySchema, watchResultSchema } from './containers-schemas.ts';
 
 /**
  * The containers resource (seed 003): list with filters and pages, summary, one container, watch
@@ -52,14 +52,14 @@ export function registerContainerRoutes(api: RouteRegistry, context: AppContext)
     summary: 'Watch all containers now (joins a run already in progress)',
     query: watchQuerySchema,
     responses: {
-      200: { description: 'The containers after the run', schema: pageSchema },
+      200: { description: "The containers after the run, and each watcher's run (a run that failed keeps the stored containers and says why in `error`)", schema: watchResultSchema },
       404: { description: 'Unknown watcher', schema: errorSchema },
       503: { description: 'Watching is not running', schema: errorSchema },
     },
     handler: async ({ query }) => {
-      await watchService().watchAll(query.watcher);
+      const runs = await watchService().watchAll(query.watcher);
       const containers = context.store.data.containers.filter((c) => !query.watcher || c.watcher === query.watcher);
-      return { data: containers, total: containers.length, limit: 0, offset: 0, hasMore: false };
+      return { data: containers, total: containers.length, limit: 0, offset: 0, hasMore: false, runs };
     },
   });
 

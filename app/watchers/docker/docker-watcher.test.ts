@@ -210,6 +210,37 @@ describe('DockerWatcher watch cycle', () => {
     expect(store.data.containers).toHaveLength(1);
   });
 
+  it('an engine that stops answering after the list ends the run: the rest is not asked one by one, stored containers stay as they are', async () => {
+    const { engine, store, watcher } = setup({ concurrency: 2 });
+    for (let i = 1; i <= 6; i++) engine.add({ id: `c${i}`, name: `app${i}`, image: `${REG}/app:1.0.0` });
+    await watcher.watch();
+    const before = structuredClone(store.data.containers);
+    let inspections = 0;
+    engine.inspectContainer = async () => {
+      inspections++;
+      throw Object.assign(new Error("Docker engine 'local' timed out: no answer within 2 s"), { status: 503, code: 'ENGINE_UNAVAILABLE' });
+    };
+    const summary = await watcher.watch();
+    // Both workers were already waiting on the engine; nothing after them was sent.
+    expect(inspections).toBe(2);
+    expect(summary).toMatchObject({ checked: 0, errors: 6, error: "Docker engine 'local' timed out: no answer within 2 s" });
+    expect(store.data.containers).toEqual(before);
+  });
+
+  it('a container the engine fails on alone (not unavailable) does not stop the others', async () => {
+    const { engine, store, watcher } = setup({ concurrency: 1 });
+    for (let i = 1; i <= 3; i++) engine.add({ id: `c${i}`, name: `app${i}`, image: `${REG}/app:1.0.0` });
+    const inspect = engine.inspectContainer.bind(engine);
+    engine.inspectContainer = async (id) => {
+      if (id === 'c1') throw Object.assign(new Error('server error'), { statusCode: 500 });
+      return inspect(id);
+    };
+    const summary = await watcher.watch();
+    expect(summary).toMatchObject({ checked: 2, errors: 1 });
+    expect(summary.error).toBeUndefined();
+    expect(store.data.containers.map((c) => c.id).sort()).toEqual(['c2', 'c3']);
+  });
+
   it('a new image for the same container drops the old answer (pending until checked)', async () => {
     const { engine, checker, store, watcher } = setup();
     engine.add({ id: 'c1', name: 'app', image: `${REG}/app:1.0.0` });

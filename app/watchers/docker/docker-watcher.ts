@@ -6,7 +6,7 @@ import type { CycleCache, ImageChecker } from '../../registries/types.ts';
 import { mapBounded } from '../bounded-map.ts';
 import type { ContainerWriter } from '../container-writer.ts';
 import { applyFailure, applyOutcome, carryOver } from '../merge-check.ts';
-import { isNotFound, matchesLabelFilter, type ContainerEngine, type EngineImageInspect } from './engine-port.ts';
+import { isEngineUnavailable, isNotFound, matchesLabelFilter, type ContainerEngine, type EngineImageInspect } from './engine-port.ts';
 import { buildSnapshot, type Snapshot } from './snapshot.ts';
 
 const EVENT_CONCURRENCY = 4;
@@ -195,7 +195,11 @@ export class DockerWatcher {
     }
     const cycle = this.#checker.newCycle();
     const present = new Set(listed.map((container) => container.Id));
+    // Once the engine stopped answering (each call waited its TIMEOUT), the rest of the list is not
+    // asked one by one: those containers count as errors and keep what is stored, like the first.
+    let engineDown: string | undefined;
     const results = await mapBounded(listed, this.#options.concurrency, async ({ Id }) => {
+      if (engineDown) return 'error' as const;
       try {
         const snapshot = await this.#snapshot(Id);
         if (!snapshot) {
@@ -207,6 +211,7 @@ export class DockerWatcher {
       } catch (error) {
         // The engine failed on this one container: keep what is stored, count the error.
         this.#logger.warn({ watcher: this.name, container: Id }, `cannot inspect container: ${errorMessage(error)}`);
+        if (isEngineUnavailable(error)) engineDown ??= errorMessage(error);
         return 'error' as const;
       }
     });
@@ -215,7 +220,7 @@ export class DockerWatcher {
     }
     const checked = results.filter((result): result is Container => result !== null && result !== 'error' && result.watched);
     const errors = results.filter((result) => result === 'error').length + checked.filter((c) => c.checkStatus === 'unknown').length;
-    const summary = finish(checked, errors);
+    const summary = finish(checked, errors, engineDown);
     this.#logger.info({ watcher: this.name, checked: summary.checked, errors, durationMs: summary.durationMs }, 'watch cycle completed');
     return summary;
   }

@@ -61,6 +61,11 @@ export interface ContainerEngine {
   containerEvents(request?: EventStreamRequest): Promise<EngineEventStream>;
 }
 
+/** The engine is out of reach (refused, timed out, agent unreachable): 503 ENGINE_UNAVAILABLE. */
+export function isEngineUnavailable(error: unknown): boolean {
+  return (error as { code?: unknown } | null)?.code === 'ENGINE_UNAVAILABLE';
+}
+
 /** An engine call for a container that no longer exists. */
 export function isNotFound(error: unknown): boolean {
   return (error as { statusCode?: number } | null)?.statusCode === 404;
