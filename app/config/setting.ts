@@ -60,19 +60,24 @@ export const enumSetting = <const T extends string>(
   ...(defaultValue === undefined ? {} : { defaultValue }),
 });
 
+/**
+ * An http(s) URL with no user:password@ in it: credentials belong in their own (secret) variables,
+ * never inside a URL that gets shown. `allowHash: false` refuses a #fragment too.
+ */
+function isPlainHttpUrl(value: string, options: { allowHash: boolean }): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && !url.username && !url.password && (options.allowHash || !url.hash);
+  } catch {
+    return false;
+  }
+}
+
 export const urlSetting = (description: string, defaultValue?: string): Setting<string> => ({
   schema: z
     .string()
     .trim()
-    .refine((v) => {
-      try {
-        const url = new URL(v);
-        // Credentials belong in their own (secret) variables, never inside a URL that gets shown.
-        return (url.protocol === 'http:' || url.protocol === 'https:') && !url.username && !url.password;
-      } catch {
-        return false;
-      }
-    })
+    .refine((v) => isPlainHttpUrl(v, { allowHash: true }))
     .transform((v) => v.replace(/\/+$/, '')),
   expected: 'an http:// or https:// URL without user:password@ (use LOGIN/PASSWORD or TOKEN)',
   description,
@@ -84,14 +89,7 @@ export const exactUrlSetting = (description: string): Setting<string> => ({
   schema: z
     .string()
     .trim()
-    .refine((v) => {
-      try {
-        const url = new URL(v);
-        return (url.protocol === 'http:' || url.protocol === 'https:') && !url.username && !url.password && !url.hash;
-      } catch {
-        return false;
-      }
-    }),
+    .refine((v) => isPlainHttpUrl(v, { allowHash: false })),
   expected: 'an http:// or https:// URL without user:password@ or #fragment',
   description,
 });
