@@ -1,31 +1,8 @@
-import type { Container } from '../../core/container.ts';
+import { containerFixture } from '../../core/testing/container-fixture.ts';
 import { EventBus } from '../../events/bus.ts';
 import { forwardBusToChannel } from './ui-event-stream.ts';
 
-function container(id: string): Container {
-  return {
-    id,
-    name: id,
-    watcher: 'local',
-    status: 'running',
-    displayName: id,
-    displayIcon: 'mdi:docker',
-    labels: {},
-    watched: true,
-    image: {
-      id: 'sha256:x',
-      registry: { name: 'custom', url: 'r' },
-      name: 'app',
-      tag: { value: '1.0.0', semver: true },
-      digest: { watch: false, repoDigests: [] },
-      architecture: 'amd64',
-      os: 'linux',
-    },
-    updateKind: null,
-    updateAvailable: false,
-    checkStatus: 'ok',
-  };
-}
+const container = (id: string) => containerFixture(id, { name: id });
 
 describe('forwardBusToChannel', () => {
   const published: Array<{ event: string; data: unknown }> = [];

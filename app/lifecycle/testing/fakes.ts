@@ -1,4 +1,4 @@
-import type { Container } from '../../core/container.ts';
+import { containerFixture } from '../../core/testing/container-fixture.ts';
 import type { LifecycleEngine } from '../container-lifecycle.ts';
 
 /** Test fakes for the lifecycle unit tests: an engine of containers that only know whether they run. */
@@ -46,29 +46,5 @@ export class FakeLifecycleEngine implements LifecycleEngine {
   }
 }
 
-/** A stored container record with just what the lifecycle code reads. */
-export function storedContainer(id: string, overrides: Partial<Container> = {}): Container {
-  return {
-    id,
-    name: `name-${id}`,
-    watcher: 'local',
-    status: 'running',
-    displayName: id,
-    displayIcon: 'mdi:docker',
-    labels: {},
-    watched: true,
-    image: {
-      id: 'sha256:1',
-      registry: { name: 'hub', url: 'https://registry-1.docker.io' },
-      name: 'library/app',
-      tag: { value: '1.0.0', semver: true },
-      digest: { watch: false, repoDigests: [] },
-      architecture: 'amd64',
-      os: 'linux',
-    },
-    updateKind: null,
-    updateAvailable: false,
-    checkStatus: 'ok',
-    ...overrides,
-  };
-}
+/** The lifecycle tests' stored container: the shared unit-test fixture. */
+export const storedContainer = containerFixture;
