@@ -1,5 +1,6 @@
 import { request as httpRequest, createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
+import { setTimeout as delay } from 'node:timers/promises';
 
 /** What a registry request is about, from its path. */
 export type PathKind = 'ping' | 'tags' | 'manifest' | 'blob' | 'token' | 'other';
@@ -23,7 +24,12 @@ export interface FaultProxyOptions {
   readonly target: string;
   /** Delay added before each forwarded request. */
   readonly latencyMs?: number;
+  /** Delay before each piece (at most CHUNK_BYTES) of a forwarded answer: a slow link that keeps moving. */
+  readonly chunkDelayMs?: number;
 }
+
+/** Size of the pieces a `chunkDelayMs` proxy passes on, so the pace does not depend on how the upstream chunks. */
+const CHUNK_BYTES = 32 * 1024;
 
 interface PendingFault {
   remaining: number;
@@ -63,6 +69,7 @@ export class FaultProxy {
   /** Every request received, in order. */
   readonly log: RecordedRequest[] = [];
   latencyMs: number;
+  chunkDelayMs: number;
   readonly #server: Server;
   readonly #target: URL;
   readonly #faults: PendingFault[] = [];
@@ -72,6 +79,7 @@ export class FaultProxy {
     this.#server = server;
     this.#target = new URL(options.target);
     this.latencyMs = options.latencyMs ?? 0;
+    this.chunkDelayMs = options.chunkDelayMs ?? 0;
     this.address = `127.0.0.1:${port}`;
     this.url = `http://${this.address}`;
   }
@@ -167,7 +175,8 @@ export class FaultProxy {
       },
       (answer) => {
         res.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(res);
+        if (this.chunkDelayMs > 0) void this.trickle(answer, res, this.chunkDelayMs);
+        else answer.pipe(res);
       },
     );
     upstream.on('error', () => {
@@ -175,6 +184,26 @@ export class FaultProxy {
       else res.destroy();
     });
     req.pipe(upstream);
+  }
+
+  /** Passes the answer on in pieces of CHUNK_BYTES, waiting `delayMs` before each; stops when the client goes away. */
+  private async trickle(answer: IncomingMessage, res: ServerResponse, delayMs: number): Promise<void> {
+    const gone = new AbortController();
+    res.once('close', () => {
+      gone.abort();
+      answer.destroy();
+    });
+    try {
+      for await (const chunk of answer as AsyncIterable<Buffer>) {
+        for (let offset = 0; offset < chunk.length; offset += CHUNK_BYTES) {
+          await delay(delayMs, undefined, { signal: gone.signal });
+          res.write(chunk.subarray(offset, offset + CHUNK_BYTES));
+        }
+      }
+      res.end();
+    } catch {
+      res.destroy();
+    }
   }
 
   private answerFault(fault: Fault, res: ServerResponse): void {

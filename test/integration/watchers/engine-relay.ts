@@ -45,6 +45,11 @@ export class EngineRelay {
     return this.#accepted;
   }
 
+  /** Black-holed connections the client has not closed yet (a client that gives up on a call closes its socket). */
+  get stuckConnections(): number {
+    return [...this.#connections].filter((connection) => connection.dead && !connection.client.destroyed).length;
+  }
+
   /** The engine "goes away": open connections are cut and nothing listens until `up`. */
   async down(): Promise<void> {
     for (const connection of this.#connections) this.#destroy(connection);
@@ -103,7 +108,9 @@ export class EngineRelay {
       engine.unpipe(client);
       engine.pause();
     }
-    client.pause();
+    // What the client sends is dropped, not held: reading on is how its closing (FIN) is still seen.
+    client.on('data', () => undefined);
+    client.resume();
   }
 
   #destroy(connection: RelayedConnection): void {
