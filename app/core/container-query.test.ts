@@ -1,4 +1,5 @@
 import type { Container, UpdateKind } from './container.ts';
+import { containerFixture } from './testing/container-fixture.ts';
 import { queryContainers, summarizeContainers, updateMaturity } from './container-query.ts';
 
 const now = new Date('2026-03-31T00:00:00Z');
@@ -6,30 +7,13 @@ const daysAgo = (days: number) => new Date(now.getTime() - days * 86_400_000).to
 
 function container(id: string, overrides: Partial<Container> & { kind?: UpdateKind; detectedDaysAgo?: number } = {}): Container {
   const { kind, detectedDaysAgo, ...rest } = overrides;
-  return {
-    id,
+  return containerFixture(id, {
     name: id,
-    watcher: 'local',
-    status: 'running',
-    displayName: id,
-    displayIcon: 'mdi:docker',
-    labels: {},
-    watched: true,
-    image: {
-      id: 'sha256:x',
-      registry: { name: 'custom', url: 'r' },
-      name: 'app',
-      tag: { value: '1.0.0', semver: true },
-      digest: { watch: false, repoDigests: [] },
-      architecture: 'amd64',
-      os: 'linux',
-    },
     updateKind: kind ? { kind, localValue: '1.0.0', remoteValue: '2.0.0' } : null,
     updateAvailable: kind !== undefined,
-    checkStatus: 'ok',
     ...(detectedDaysAgo !== undefined ? { updateDetectedAt: daysAgo(detectedDaysAgo) } : {}),
     ...rest,
-  };
+  });
 }
 
 const fleet: Container[] = [

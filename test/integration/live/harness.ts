@@ -9,6 +9,7 @@ import { trackSockets } from '../../../app/api/server.ts';
 import { LiveServices, type LiveOptions } from '../../../app/api/sse/live-services.ts';
 import { loadConfig } from '../../../app/config/load-config.ts';
 import type { Container } from '../../../app/core/container.ts';
+import { containerFixture } from '../../../app/core/testing/container-fixture.ts';
 import { EngineConnection } from '../../../app/engine/engine-connection.ts';
 import { EventBus } from '../../../app/events/bus.ts';
 import { createLogger } from '../../../app/log.ts';
@@ -71,26 +72,6 @@ export async function removeContainers(ids: readonly string[]): Promise<void> {
 
 /** A stored container record as the watcher would write it (only what live features read matters). */
 export function storedContainer(id: string, name: string, status: Container['status'] = 'running'): Container {
-  return {
-    id,
-    name,
-    watcher: 'local',
-    status,
-    displayName: name,
-    displayIcon: 'mdi:docker',
-    labels: {},
-    watched: true,
-    image: {
-      id: 'sha256:0',
-      registry: { name: 'hub', url: 'https://registry-1.docker.io' },
-      name: 'dockdeck-test-base',
-      tag: { value: 'busybox', semver: false },
-      digest: { watch: false, repoDigests: [] },
-      architecture: 'amd64',
-      os: 'linux',
-    },
-    updateKind: null,
-    updateAvailable: false,
-    checkStatus: 'ok',
-  };
+  const base = containerFixture(id);
+  return containerFixture(id, { name, displayName: name, status, image: { ...base.image, id: 'sha256:0', name: 'dockdeck-test-base', tag: { value: 'busybox', semver: false } } });
 }
